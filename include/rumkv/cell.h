@@ -1,0 +1,130 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The cell model: run-time state of cells and physical cores, and the
+ * entry points a port calls when a core traps to RumKV.
+ *
+ * Storage for these structs comes from the plan (sized by the partition
+ * tool); the library never allocates. Each struct embeds its port's state
+ * (`arch`), defined by the port in <rumkv/port_types.h>.
+ *
+ * Lock order (outer first): cell lock, then the console lock. No code
+ * holds two cell locks. Every lock is taken with the core's interrupts
+ * masked (all RumKV code runs masked), and a core spinning for a lock
+ * keeps serving requests addressed to it (rumkv_core_serve), so two cores
+ * of one cell waiting on each other cannot deadlock.
+ */
+#ifndef RUMKV_CELL_H
+#define RUMKV_CELL_H
+
+#include <rumkv/abi.h>
+#include <rumkv/paging.h>
+#include <rumkv/plan.h>
+#include <rumkv/port_types.h>
+#include <rumkv/types.h>
+
+#define RUMKV_CONSOLE_LINE_MAX 120u
+
+/* What a physical core is doing. */
+enum rumkv_core_state {
+	RUMKV_CORE_PARKED = 0,	 /* waiting in RumKV, not running guest code */
+	RUMKV_CORE_STARTING = 1, /* asked to enter its cell at start_entry */
+	RUMKV_CORE_RUNNING = 2,	 /* running its cell's code (or trapped) */
+};
+
+/* Requests one core posts to another (bits of rumkv_core.requests). */
+#define RUMKV_REQ_PARK (1u << 0)      /* stop running the cell, park */
+#define RUMKV_REQ_SYNC_IRQS (1u << 1) /* drop revoked interrupts from LRs */
+
+struct rumkv_cell;
+
+struct rumkv_core {
+	uint32_t index;		 /* physical core: index into plan->cores */
+	uint32_t vindex;	 /* index within its cell */
+	uint64_t hwid;		 /* plan->cores[index].hwid */
+	struct rumkv_cell *cell; /* NULL for a core no cell owns */
+	uint32_t state;		 /* enum rumkv_core_state; cell lock */
+	uint32_t requests;	 /* RUMKV_REQ_*; atomic */
+	uint64_t start_entry;	 /* for RUMKV_CORE_STARTING */
+	uint64_t start_arg;
+	uint64_t exits; /* traps taken on this core */
+	uint32_t line_len;
+	char line[RUMKV_CONSOLE_LINE_MAX]; /* console line being assembled */
+	struct port_core arch;
+};
+
+struct rumkv_cell {
+	const struct rumkv_plan_cell *plan;
+	uint32_t index;
+	uint32_t lock;
+	uint32_t state;	 /* RUMKV_CELL_*, as on the status page */
+	uint32_t reason; /* RUMKV_REASON_* of the last end */
+	uint32_t restart_count;
+	uint32_t reserved;
+	uint64_t rights; /* held now */
+	struct rumkv_pt stage2;
+	struct rumkv_pt_pool pool;
+	struct rumkv_pt_pool pool_snapshot; /* pool state at first start */
+	struct port_cell arch;
+};
+
+/* A violation or end, as the port decoded it, for the one-line report. */
+struct rumkv_fault {
+	uint32_t reason; /* RUMKV_REASON_* */
+	uint64_t pc;	 /* guest PC of the faulting instruction */
+	uint64_t ipa;	 /* faulting guest address, if ipa_valid */
+	bool ipa_valid;
+	char cause[96]; /* decoded cause, e.g. "write 4 bytes, translation fault
+			   L2" */
+};
+
+/* An access to an emulated device, decoded by the port. */
+struct rumkv_mmio_access {
+	uint64_t ipa;
+	uint64_t value; /* written value, or the value read */
+	uint8_t size;	/* 1, 2, 4 or 8 bytes */
+	bool write;
+};
+
+/* ---- Lookups ---------------------------------------------------------- */
+
+/* The physical core running vcore `vindex` of `cell` (vindex checked). */
+struct rumkv_core *rumkv_cell_core(struct rumkv_cell *cell, uint32_t vindex);
+
+/* ---- Entry points for ports (all called with interrupts masked) ------- */
+
+/* Hypercall in the RumKV function range. r[0] holds the function number on
+ * entry and the status on return; r[1..7] are the arguments; results go to
+ * r[1..3]. May not return if the call ends the cell. */
+void rumkv_hypercall(struct rumkv_core *core, uint64_t r[8]);
+
+/* Ends the calling core's cell for `fault`: parks all its cores, revokes
+ * its mappings, interrupts and DMA, scrubs its RAM, prints the report and
+ * then halts or restarts it according to its policy. Never returns. */
+RUMKV_NORETURN void rumkv_cell_terminate(struct rumkv_core *core,
+					 const struct rumkv_fault *fault);
+
+/* Emulates an access to a device model of the core library (virtual UART).
+ * RUMKV_ENOENT: no model there (the port then reports a violation). */
+int rumkv_mmio_emulate(struct rumkv_core *core, struct rumkv_mmio_access *acc);
+
+/* Serves requests posted to this core (after a kick, or while spinning).
+ * Does not return if the core was asked to park. */
+void rumkv_core_serve(struct rumkv_core *core);
+
+/* Parks the core until it is asked to start a cell vcore. Never returns. */
+RUMKV_NORETURN void rumkv_core_park(struct rumkv_core *core);
+
+/* PSCI-style vcore control, in the cell's own numbering. */
+int rumkv_vcore_on(struct rumkv_core *caller, uint32_t vindex, uint64_t entry,
+		   uint64_t arg);
+RUMKV_NORETURN void rumkv_vcore_off(struct rumkv_core *core);
+/* 0: on, 1: off, 2: on pending (PSCI AFFINITY_INFO); RUMKV_EINVAL. */
+int rumkv_vcore_state(struct rumkv_core *caller, uint32_t vindex);
+
+/* The cell asked to power off (reset = false) or reset (reset = true). */
+RUMKV_NORETURN void rumkv_cell_system_off(struct rumkv_core *core, bool reset);
+
+/* Does the cell own physical interrupt `intid`? (port interrupt filters) */
+bool rumkv_cell_owns_irq(const struct rumkv_cell *cell, uint32_t intid);
+
+#endif /* RUMKV_CELL_H */

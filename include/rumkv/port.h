@@ -1,0 +1,130 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The porting interface: everything the core library needs from an ISA
+ * port. A port implements every function here (no weak symbols; optional
+ * parts such as the IOMMU are picked by the build, e.g. a port without an
+ * IOMMU links an "absent" implementation that says so).
+ *
+ * Calling context, unless a hook says otherwise: RumKV code at the
+ * hypervisor privilege level (EL2, HS-mode, host mode), interrupts masked,
+ * on the physical core named by the `core` argument (or the calling core),
+ * with RumKV's own translation (identity map) on.
+ *
+ * The ports call back into the library through <rumkv/cell.h> (traps) and
+ * <rumkv/rumkv.h> (boot).
+ */
+#ifndef RUMKV_PORT_H
+#define RUMKV_PORT_H
+
+#include <rumkv/cell.h>
+#include <rumkv/paging.h>
+#include <rumkv/plan.h>
+#include <rumkv/types.h>
+
+/* ---- Machine ----------------------------------------------------------- */
+
+/* Boot only, on the boot core, before any cell is built: machine-wide
+ * set-up from the plan (RumKV's own translation tables, the console UART,
+ * the interrupt distributor). The plan has passed rumkv_plan_check(). */
+int port_machine_init(const struct rumkv_plan *plan);
+
+/* Boot only, on the boot core, once every core has booted and parked and
+ * before any cell runs: drops boot-only code and data from RumKV's own
+ * translation (unmapped or not executable) on every core. */
+void port_boot_done(void);
+
+/* ---- Cores ------------------------------------------------------------- */
+
+/* The struct of the calling physical core (kept in a per-core register,
+ * TPIDR_EL2 on AArch64). */
+struct rumkv_core *port_core_self(void);
+
+/* Boot only, on the boot core: powers on physical core `core` through the
+ * platform firmware. The new core does its per-core set-up and then calls
+ * rumkv_core_boot(core). Returns 0 or RUMKV_EBUSY / RUMKV_EINVAL. */
+int port_core_power_on(struct rumkv_core *core);
+
+/* Resets the calling core's guest state (general and system registers,
+ * virtual interrupt controller, timer) to the architecture's reset values,
+ * activates the cell's stage-2 tables, and enters the cell at `entry` with
+ * `arg` in the first argument register, at the guest kernel level with
+ * interrupts masked and translation off. Called on `core` only, with its
+ * state already RUMKV_CORE_RUNNING. Never returns. */
+RUMKV_NORETURN void port_core_enter_cell(struct rumkv_core *core,
+					 uint64_t entry, uint64_t arg);
+
+/* Waits, in a low-power state, until another core calls port_core_kick()
+ * on this one (it may also return spuriously). Called on a parked core. */
+void port_core_wait(struct rumkv_core *core);
+
+/* Makes `target` re-examine its state soon: interrupts it if it runs cell
+ * code (so it traps to RumKV and calls rumkv_core_serve) and wakes it if it
+ * waits in port_core_wait. Callable from any core; does not wait. */
+void port_core_kick(struct rumkv_core *target);
+
+/* Stops the whole machine. Called once every cell has ended. */
+RUMKV_NORETURN void port_system_off(void);
+
+/* ---- Cells and stage-2 translation ------------------------------------- */
+
+/* The stage-2 descriptor format for cells. */
+const struct rumkv_pt_format *port_stage2_format(void);
+
+/* Boot only: prepares the port's part of a cell (VMID, the stage-2 table
+ * ops it passes to rumkv_pt_init, virtual interrupt controller state).
+ * Called once per cell before any mapping is made. */
+int port_cell_init(struct rumkv_cell *cell);
+
+/* The stage-2 table ops for `cell` (invalidation by VMID, broadcast to all
+ * cores; barriers). */
+const struct rumkv_pt_ops *port_stage2_ops(void);
+
+/* ---- Interrupts -------------------------------------------------------- */
+
+/* Boot (and cell restart): gives physical interrupt `intid` to `cell`:
+ * routes it to the cell's first core, leaves it disabled (the guest enables
+ * it through its virtual interrupt controller). */
+int port_irq_assign(struct rumkv_cell *cell, uint32_t intid);
+
+/* Takes `intid` away from its cell: disabled, pending state cleared,
+ * no longer deliverable, no longer reachable through the virtual
+ * interrupt controller. Takes effect machine-wide before it returns;
+ * copies already queued on the cell's cores are dropped when those cores
+ * serve RUMKV_REQ_SYNC_IRQS. Called with the cell lock held. */
+void port_irq_revoke(struct rumkv_cell *cell, uint32_t intid);
+
+/* On the calling core: drops any queued virtual interrupt the cell no
+ * longer owns (RUMKV_REQ_SYNC_IRQS). */
+void port_irq_sync(struct rumkv_core *core);
+
+/* ---- IOMMU ------------------------------------------------------------- */
+
+/* Boot (and restart): lets `stream` do DMA through the cell's translation.
+ * RUMKV_ENOTSUP when the build has no IOMMU driver. */
+int port_iommu_attach(struct rumkv_cell *cell, uint32_t stream);
+
+/* Blocks all DMA of `stream` (aborts it); in-flight transactions have
+ * completed or been aborted when it returns. Cell lock held. */
+void port_iommu_detach(struct rumkv_cell *cell, uint32_t stream);
+
+/* ---- Console ----------------------------------------------------------- */
+
+/* Writes raw bytes to the machine console and returns once they are in the
+ * UART's FIFO. The caller holds the console lock. */
+void port_console_write(const char *s, size_t len);
+
+/* ---- Memory ------------------------------------------------------------ */
+
+/* Cleans (writes back) the data cache for [va, va + size) to the point of
+ * coherency, so that a guest starting with caches off sees what RumKV
+ * wrote. */
+void port_cache_clean_range(const void *va, size_t size);
+
+/* A pointer through which RumKV reaches physical memory `pa` (identity on
+ * every port so far; the host fake port maps it into a test buffer). */
+void *port_phys_to_virt(rumkv_paddr_t pa);
+
+/* Writes a 32-bit device register at physical `pa` (device quiesce). */
+void port_mmio_write32(rumkv_paddr_t pa, uint32_t value);
+
+#endif /* RUMKV_PORT_H */
