@@ -38,9 +38,9 @@ struct rumkv_plan_error {
 	int other_cell; /* the cell it collides with, or -1 */
 	int other_item; /* index within the colliding cell's same field, or -1
 			 */
-	/* What is wrong and what it collides with, without the location:
-	 * "memory 0x48000000+0x8000000 overlaps cell A memory
-	 * 0x40000000+0x10000000" */
+	/* What is wrong and what it collides with, without the location
+	 * (cell and field): for cell B's memory, "0x48000000+0x8000000
+	 * overlaps cell A memory 0x40000000+0x10000000" */
 	char message[192];
 };
 
