@@ -1,0 +1,264 @@
+// SPDX-License-Identifier: MIT
+/*
+ * Where things go in guest memory.
+ *
+ * memory-size: each such cell, in index order, gets the lowest free RAM
+ * (outside RumKV's region and every explicit memory range) aligned to
+ * 1 GiB if it is at least 1 GiB large and such a spot exists, otherwise
+ * to 2 MiB, so that stage-2 can use block mappings.
+ *
+ * Images, in the cell's first memory region R:
+ *   - the guest DTB slot is the last 2 MiB of R;
+ *   - the kernel: an arm64 Image (magic "ARM\x64" at offset 56) goes to
+ *     align_up(R.base, 2 MiB) + text_offset and occupies image_size bytes
+ *     (its file size if image_size is 0, with text_offset 0x80000, as
+ *     Linux's booting.rst says); anything else is a flat binary loaded at
+ *     R.base. The entry point is where the image starts;
+ *   - the initrd ends at the DTB slot (start 4 KiB aligned).
+ */
+#include "fdtutil.h"
+#include "model.h"
+
+#include <string.h>
+
+#define SZ_2M 0x200000ull
+#define SZ_1G 0x40000000ull
+#define ARM64_MAGIC 0x644d5241u /* "ARM\x64" */
+
+struct freelist {
+	struct m_range *r;
+	unsigned count;
+	unsigned cap;
+};
+
+static bool range_valid(const struct m_range *r)
+{
+	return r->size != 0 && !rumkv_range_wraps(r->base, r->size);
+}
+
+static void fl_add(struct freelist *fl, uint64_t base, uint64_t size)
+{
+	if (size != 0 && fl->count < fl->cap) {
+		fl->r[fl->count++] = (struct m_range){base, size};
+	}
+}
+
+/* Removes [base, base + size) from every free range. */
+static void fl_remove(struct freelist *fl, struct m_range cut)
+{
+	unsigned n = fl->count;
+
+	if (!range_valid(&cut)) {
+		return;
+	}
+	for (unsigned i = 0; i < n; i++) {
+		struct m_range f = fl->r[i];
+		uint64_t f_last = f.base + f.size - 1;
+		uint64_t c_last = cut.base + cut.size - 1;
+
+		if (f.size == 0 ||
+		    !rumkv_ranges_overlap(f.base, f.size, cut.base, cut.size)) {
+			continue;
+		}
+		fl->r[i].size = 0;
+		if (cut.base > f.base) {
+			fl->r[i] = (struct m_range){f.base, cut.base - f.base};
+		}
+		if (c_last < f_last) {
+			fl_add(fl, c_last + 1, f_last - c_last);
+		}
+	}
+}
+
+/* Lowest `align`-aligned spot of `size` bytes in the free list. */
+static bool fl_find(const struct freelist *fl, uint64_t size, uint64_t align,
+		    uint64_t *where)
+{
+	bool found = false;
+
+	for (unsigned i = 0; i < fl->count; i++) {
+		const struct m_range *f = &fl->r[i];
+		uint64_t at = align_up(f->base, align);
+
+		if (f->size == 0 || at < f->base || at - f->base >= f->size ||
+		    f->size - (at - f->base) < size) {
+			continue;
+		}
+		if (!found || at < *where) {
+			*where = at;
+			found = true;
+		}
+	}
+	return found;
+}
+
+void layout_memory(struct m_part *m)
+{
+	struct freelist fl = {0};
+
+	fl.cap = M_MAX_RAM + 2;
+	for (unsigned i = 0; i < m->cell_count; i++) {
+		fl.cap += 2 * m->cells[i].mem_count + 2;
+	}
+	fl.r = AR_NEW(m->ar, struct m_range, fl.cap);
+	for (unsigned i = 0; i < m->board.ram_count; i++) {
+		fl_add(&fl, m->board.ram[i].base, m->board.ram[i].size);
+	}
+	fl_remove(&fl, m->self);
+	for (unsigned i = 0; i < m->cell_count; i++) {
+		for (unsigned j = 0; j < m->cells[i].mem_count; j++) {
+			fl_remove(&fl, m->cells[i].mem[j]);
+		}
+	}
+	for (unsigned i = 0; i < m->cell_count; i++) {
+		struct m_cell *cell = &m->cells[i];
+		uint64_t size = cell->mem_size;
+		uint64_t at = 0;
+
+		if (size == 0 || (cell->broken & BROKEN(RUMKV_FIELD_MEMORY))) {
+			continue;
+		}
+		if ((size < SZ_1G || !fl_find(&fl, size, SZ_1G, &at)) &&
+		    !fl_find(&fl, size, SZ_2M, &at)) {
+			diag_error(
+				m, cell->path, "memory-size",
+				"no free RAM left for 0x%llx bytes (2 MiB "
+				"aligned, outside RumKV and the other cells)",
+				(unsigned long long)size);
+			cell->broken |= BROKEN(RUMKV_FIELD_MEMORY);
+			continue;
+		}
+		cell->mem = AR_NEW(m->ar, struct m_range, 1);
+		cell->mem[0] = (struct m_range){at, size};
+		cell->mem_count = 1;
+		fl_remove(&fl, cell->mem[0]);
+	}
+}
+
+static uint64_t le64(const uint8_t *p)
+{
+	uint64_t v = 0;
+
+	for (int i = 7; i >= 0; i--) {
+		v = (v << 8) | p[i];
+	}
+	return v;
+}
+
+/* Places the kernel at the start of region `r`; false if it cannot be
+ * placed below `limit`. */
+static bool place_kernel(struct m_cell *cell, const struct m_range *r,
+			 uint64_t limit)
+{
+	struct m_image *k = &cell->image[M_KERNEL];
+	uint64_t start = r->base;
+	uint64_t offset = 0;
+
+	k->footprint = k->size;
+	if (k->size >= 64 && (uint32_t)le64(k->data + 56) == ARM64_MAGIC) {
+		uint64_t image_size = le64(k->data + 16);
+
+		offset = le64(k->data + 8);
+		if (image_size == 0) {
+			offset = 0x80000;
+		} else if (image_size > k->footprint) {
+			k->footprint = image_size;
+		}
+		start = align_up(r->base, SZ_2M);
+		if (start < r->base) {
+			return false;
+		}
+	}
+	if (start > limit || offset > limit - start) {
+		return false;
+	}
+	k->ipa = start + offset;
+	cell->entry = k->ipa;
+	return k->footprint <= limit - k->ipa;
+}
+
+static void place_images(struct m_part *m, struct m_cell *cell)
+{
+	const struct m_range *r = &cell->mem[0];
+	struct m_image *k = &cell->image[M_KERNEL];
+	struct m_image *rd = &cell->image[M_INITRD];
+	struct m_image *dtb = &cell->image[M_DTB];
+	uint64_t slot = r->base + r->size - M_DTB_SLOT;
+	uint64_t kernel_limit = slot;
+
+	if (r->size <= M_DTB_SLOT) {
+		diag_error(m, cell->path, cell->mem_prop,
+			   "the first region 0x%llx+0x%llx is too small for "
+			   "the images and the 2 MiB DTB slot",
+			   (unsigned long long)r->base,
+			   (unsigned long long)r->size);
+		cell->broken |=
+			BROKEN(RUMKV_FIELD_IMAGES) | BROKEN(RUMKV_FIELD_ENTRY);
+		return;
+	}
+	if (rd->present) {
+		uint64_t room = slot - r->base;
+
+		rd->footprint = rd->size;
+		rd->ipa = rd->size <= room
+				  ? align_down(slot - rd->size, RUMKV_PAGE_SIZE)
+				  : r->base;
+		kernel_limit = rd->ipa;
+	}
+	if (!place_kernel(cell, r, kernel_limit)) {
+		if (rd->present) {
+			diag_error(
+				m, cell->path, "initrd",
+				"'%s' (0x%llx bytes) and the kernel (0x%llx "
+				"bytes) do not fit together in 0x%llx+0x%llx "
+				"below the DTB slot at 0x%llx",
+				rd->name, (unsigned long long)rd->size,
+				(unsigned long long)k->footprint,
+				(unsigned long long)r->base,
+				(unsigned long long)r->size,
+				(unsigned long long)slot);
+		} else {
+			diag_error(m, cell->path, "kernel",
+				   "'%s' (0x%llx bytes) does not fit in "
+				   "0x%llx+0x%llx below the DTB slot at 0x%llx",
+				   k->name, (unsigned long long)k->footprint,
+				   (unsigned long long)r->base,
+				   (unsigned long long)r->size,
+				   (unsigned long long)slot);
+		}
+		cell->broken |=
+			BROKEN(RUMKV_FIELD_IMAGES) | BROKEN(RUMKV_FIELD_ENTRY);
+		return;
+	}
+	k->placed = true;
+	rd->placed = rd->present;
+	dtb->kind = M_DTB;
+	dtb->name = ar_printf(m->ar, "%s.dtb", cell->name);
+	dtb->ipa = slot;
+	dtb->present = true;
+	dtb->placed = true;
+}
+
+void layout_images(struct m_part *m)
+{
+	for (unsigned i = 0; i < m->cell_count; i++) {
+		struct m_cell *cell = &m->cells[i];
+		const struct m_range *r = cell->mem;
+
+		if ((cell->broken & (BROKEN(RUMKV_FIELD_MEMORY) |
+				     BROKEN(RUMKV_FIELD_IMAGES))) ||
+		    cell->mem_count == 0) {
+			cell->broken |= BROKEN(RUMKV_FIELD_IMAGES) |
+					BROKEN(RUMKV_FIELD_ENTRY);
+			continue;
+		}
+		if (!range_valid(r) ||
+		    ((r->base | r->size) & (RUMKV_PAGE_SIZE - 1)) != 0) {
+			/* The plan checker reports the region itself. */
+			cell->broken |= BROKEN(RUMKV_FIELD_IMAGES) |
+					BROKEN(RUMKV_FIELD_ENTRY);
+			continue;
+		}
+		place_images(m, cell);
+	}
+}

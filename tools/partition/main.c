@@ -1,0 +1,447 @@
+// SPDX-License-Identifier: MIT
+/*
+ * rumkv-partition: checks a partition device tree and compiles it into a
+ * RumKV plan (C), an assembly file with the pristine images, a linker
+ * fragment and one device tree per cell. See docs/partition-binding.md.
+ *
+ * Exit status: 0 done (warnings allowed), 1 the partition has errors (or
+ * warnings, with --werror), 2 bad usage or an I/O failure.
+ */
+#include "dtc.h"
+#include "partition.h"
+
+#include <errno.h>
+#include <getopt.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#define MAX_DIRS 32
+
+struct cli {
+	const char *file;
+	const char *includes[MAX_DIRS];
+	size_t include_count;
+	const char *image_dirs[MAX_DIRS];
+	size_t image_dir_count;
+	const char *plan_c;
+	const char *images_s;
+	const char *dtb_dir;
+	const char *linker;
+	const char *depfile;
+	const char *plan_name;
+	const char *dtc;
+	bool summary;
+	bool werror;
+};
+
+static void usage(FILE *f)
+{
+	fputs("usage: rumkv-partition [options] PARTITION.dts|PARTITION.dtb\n"
+	      "  -i, --include DIR     dtc include directory (repeatable)\n"
+	      "  -L, --image-dir DIR   where kernel and initrd files are "
+	      "looked up\n"
+	      "                        (repeatable; default: the "
+	      "partition's directory)\n"
+	      "  -o, --output FILE     write the plan (C)\n"
+	      "      --images FILE     write the assembly file with the "
+	      "images\n"
+	      "      --dtb-dir DIR     write the guest DTBs there "
+	      "(<cell-name>.dtb)\n"
+	      "      --ld FILE         write the linker-script fragment\n"
+	      "      --depfile FILE    write Makefile dependencies (for "
+	      "Ninja)\n"
+	      "      --plan-name NAME  C name of the plan (default "
+	      "rumkv_generated_plan)\n"
+	      "      --summary         print the partition as a table\n"
+	      "      --werror          treat warnings as errors\n"
+	      "      --dtc PROGRAM     dtc to run (default: dtc)\n",
+	      f);
+}
+
+static int parse_args(int argc, char **argv, struct cli *cli)
+{
+	enum {
+		OPT_IMAGES = 256,
+		OPT_DTB_DIR,
+		OPT_LD,
+		OPT_DEPFILE,
+		OPT_PLAN_NAME,
+		OPT_SUMMARY,
+		OPT_WERROR,
+		OPT_DTC
+	};
+	static const struct option longopts[] = {
+		{"include", required_argument, NULL, 'i'},
+		{"image-dir", required_argument, NULL, 'L'},
+		{"output", required_argument, NULL, 'o'},
+		{"images", required_argument, NULL, OPT_IMAGES},
+		{"dtb-dir", required_argument, NULL, OPT_DTB_DIR},
+		{"ld", required_argument, NULL, OPT_LD},
+		{"depfile", required_argument, NULL, OPT_DEPFILE},
+		{"plan-name", required_argument, NULL, OPT_PLAN_NAME},
+		{"summary", no_argument, NULL, OPT_SUMMARY},
+		{"werror", no_argument, NULL, OPT_WERROR},
+		{"dtc", required_argument, NULL, OPT_DTC},
+		{"help", no_argument, NULL, 'h'},
+		{NULL, 0, NULL, 0},
+	};
+	int c;
+
+	cli->dtc = "dtc";
+	while ((c = getopt_long(argc, argv, "i:L:o:h", longopts, NULL)) != -1) {
+		switch (c) {
+		case 'i':
+		case 'L': {
+			const char **dirs =
+				c == 'i' ? cli->includes : cli->image_dirs;
+			size_t *n = c == 'i' ? &cli->include_count
+					     : &cli->image_dir_count;
+
+			if (*n == MAX_DIRS) {
+				fputs("rumkv-partition: too many directories\n",
+				      stderr);
+				return -1;
+			}
+			dirs[(*n)++] = optarg;
+			break;
+		}
+		case 'o':
+			cli->plan_c = optarg;
+			break;
+		case OPT_IMAGES:
+			cli->images_s = optarg;
+			break;
+		case OPT_DTB_DIR:
+			cli->dtb_dir = optarg;
+			break;
+		case OPT_LD:
+			cli->linker = optarg;
+			break;
+		case OPT_DEPFILE:
+			cli->depfile = optarg;
+			break;
+		case OPT_PLAN_NAME:
+			cli->plan_name = optarg;
+			break;
+		case OPT_SUMMARY:
+			cli->summary = true;
+			break;
+		case OPT_WERROR:
+			cli->werror = true;
+			break;
+		case OPT_DTC:
+			cli->dtc = optarg;
+			break;
+		case 'h':
+			usage(stdout);
+			exit(0);
+		default:
+			usage(stderr);
+			return -1;
+		}
+	}
+	if (optind + 1 != argc) {
+		usage(stderr);
+		return -1;
+	}
+	cli->file = argv[optind];
+	if (cli->images_s != NULL && cli->dtb_dir == NULL) {
+		fputs("rumkv-partition: --images needs --dtb-dir (the assembly "
+		      "file includes the guest DTBs)\n",
+		      stderr);
+		return -1;
+	}
+	return 0;
+}
+
+static int read_file(const char *path, uint8_t **data, size_t *size)
+{
+	FILE *f = fopen(path, "rb");
+	long len;
+	uint8_t *buf;
+
+	if (f == NULL) {
+		return -1;
+	}
+	if (fseek(f, 0, SEEK_END) != 0 || (len = ftell(f)) < 0 ||
+	    fseek(f, 0, SEEK_SET) != 0) {
+		fclose(f);
+		return -1;
+	}
+	buf = malloc(len > 0 ? (size_t)len : 1);
+	if (buf == NULL || fread(buf, 1, (size_t)len, f) != (size_t)len) {
+		free(buf);
+		fclose(f);
+		return -1;
+	}
+	fclose(f);
+	*data = buf;
+	*size = (size_t)len;
+	return 0;
+}
+
+/* part_load_fn: the first regular file `dir/name` of the image dirs. */
+static int load_image(void *ctx, const char *name, struct part_file *out)
+{
+	const struct cli *cli = ctx;
+
+	for (size_t i = 0; i < cli->image_dir_count; i++) {
+		char path[PATH_MAX];
+		struct stat st;
+
+		if (name[0] == '/') {
+			snprintf(path, sizeof(path), "%s", name);
+		} else {
+			snprintf(path, sizeof(path), "%s/%s",
+				 cli->image_dirs[i], name);
+		}
+		if (stat(path, &st) != 0 || !S_ISREG(st.st_mode)) {
+			continue;
+		}
+		out->path = realpath(path, NULL);
+		if (out->path == NULL ||
+		    read_file(path, &out->data, &out->size) != 0) {
+			free(out->path);
+			return -1;
+		}
+		return 0;
+	}
+	return -1;
+}
+
+static int write_file(const char *path, const void *data, size_t size)
+{
+	FILE *f = fopen(path, "wb");
+
+	if (f == NULL || fwrite(data, 1, size, f) != size || fclose(f) != 0) {
+		fprintf(stderr, "rumkv-partition: cannot write %s: %s\n", path,
+			strerror(errno));
+		return -1;
+	}
+	return 0;
+}
+
+static int make_dir(const char *dir)
+{
+	char buf[PATH_MAX];
+
+	snprintf(buf, sizeof(buf), "%s", dir);
+	for (char *p = buf + 1; *p != '\0'; p++) {
+		if (*p == '/') {
+			*p = '\0';
+			mkdir(buf, 0777);
+			*p = '/';
+		}
+	}
+	if (mkdir(buf, 0777) != 0 && errno != EEXIST) {
+		fprintf(stderr, "rumkv-partition: cannot create %s: %s\n", dir,
+			strerror(errno));
+		return -1;
+	}
+	return 0;
+}
+
+/* dtc's depfile lists the sources; ours adds the images. */
+static int write_depfile(const struct cli *cli, const char *dtc_deps,
+			 const struct part_output *out)
+{
+	const char *target = cli->plan_c     ? cli->plan_c
+			     : cli->images_s ? cli->images_s
+					     : cli->file;
+	FILE *f = fopen(cli->depfile, "w");
+	uint8_t *deps = NULL;
+	size_t size = 0;
+
+	if (f == NULL) {
+		fprintf(stderr, "rumkv-partition: cannot write %s\n",
+			cli->depfile);
+		return -1;
+	}
+	fprintf(f, "%s:", target);
+	if (dtc_deps != NULL && read_file(dtc_deps, &deps, &size) == 0) {
+		char *colon = memchr(deps, ':', size);
+
+		size_t at = colon != NULL ? (size_t)(colon + 1 - (char *)deps)
+					  : size;
+
+		while (size > at &&
+		       (deps[size - 1] == '\n' || deps[size - 1] == ' ')) {
+			size--;
+		}
+		fwrite(deps + at, 1, size - at, f);
+		free(deps);
+	} else {
+		fprintf(f, " %s", cli->file);
+	}
+	for (size_t i = 0; i < out->dep_count; i++) {
+		fprintf(f, " \\\n %s", out->deps[i]);
+	}
+	fputc('\n', f);
+	return fclose(f) == 0 ? 0 : -1;
+}
+
+static int write_outputs(const struct cli *cli, const struct part_output *out,
+			 const char *dtc_deps)
+{
+	int rc = 0;
+
+	if (cli->plan_c != NULL) {
+		rc |= write_file(cli->plan_c, out->plan_c, strlen(out->plan_c));
+	}
+	if (cli->images_s != NULL) {
+		rc |= write_file(cli->images_s, out->images_s,
+				 strlen(out->images_s));
+	}
+	if (cli->linker != NULL) {
+		rc |= write_file(cli->linker, out->linker, strlen(out->linker));
+	}
+	for (size_t i = 0; cli->dtb_dir != NULL && i < out->dtb_count; i++) {
+		char path[PATH_MAX];
+
+		snprintf(path, sizeof(path), "%s/%s.dtb", cli->dtb_dir,
+			 out->dtbs[i].cell_name);
+		rc |= write_file(path, out->dtbs[i].data, out->dtbs[i].size);
+	}
+	if (cli->depfile != NULL) {
+		rc |= write_depfile(cli, dtc_deps, out);
+	}
+	if (cli->summary) {
+		fputs(out->summary, stdout);
+	}
+	return rc;
+}
+
+static void print_diags(const struct cli *cli, const struct part_output *out)
+{
+	for (size_t i = 0; i < out->diag_count; i++) {
+		const struct part_diag *d = &out->diags[i];
+
+		fprintf(stderr, "%s: ", cli->file);
+		if (d->node[0] != '\0') {
+			fprintf(stderr, "%s: ", d->node);
+		}
+		if (d->prop[0] != '\0') {
+			fprintf(stderr, "%s: ", d->prop);
+		}
+		fprintf(stderr, "%s%s\n", d->warning ? "warning: " : "",
+			d->text);
+	}
+}
+
+static bool is_dtb(const char *file)
+{
+	size_t len = strlen(file);
+
+	return len > 4 && strcmp(file + len - 4, ".dtb") == 0;
+}
+
+/* Reads the partition: a .dtb as it is, anything else through dtc. */
+static int load_partition(const struct cli *cli, const char *dtc_deps,
+			  uint8_t **blob, size_t *size)
+{
+	struct dtc_run run = {
+		.dtc = cli->dtc,
+		.file = cli->file,
+		.includes = cli->includes,
+		.include_count = cli->include_count,
+		.depfile = dtc_deps,
+	};
+
+	if (is_dtb(cli->file)) {
+		if (read_file(cli->file, blob, size) != 0) {
+			fprintf(stderr, "rumkv-partition: cannot read %s: %s\n",
+				cli->file, strerror(errno));
+			return -1;
+		}
+		return 0;
+	}
+	return dtc_compile(&run, blob, size);
+}
+
+static char *dirname_of(const char *file)
+{
+	char *dir = strdup(file);
+	char *slash = dir != NULL ? strrchr(dir, '/') : NULL;
+
+	if (dir == NULL) {
+		return NULL;
+	}
+	if (slash == NULL) {
+		strcpy(dir, ".");
+	} else if (slash == dir) {
+		slash[1] = '\0';
+	} else {
+		*slash = '\0';
+	}
+	return dir;
+}
+
+static int compile(struct cli *cli, const char *dtc_deps)
+{
+	struct part_options opt = {
+		.file = cli->file,
+		.plan_name = cli->plan_name,
+		.load = load_image,
+		.load_ctx = cli,
+	};
+	struct part_output out;
+	char *dtb_dir = NULL;
+	uint8_t *blob;
+	size_t size;
+	int rc = 0;
+
+	if (cli->dtb_dir != NULL) {
+		if (make_dir(cli->dtb_dir) != 0) {
+			return 2;
+		}
+		dtb_dir = realpath(cli->dtb_dir, NULL);
+		opt.dtb_dir = dtb_dir;
+	}
+	if (load_partition(cli, dtc_deps, &blob, &size) != 0) {
+		free(dtb_dir);
+		return 1;
+	}
+	part_compile(blob, size, &opt, &out);
+	free(blob);
+	print_diags(cli, &out);
+	if (out.errors != 0) {
+		rc = 1;
+	} else if (out.warnings != 0 && cli->werror) {
+		fprintf(stderr, "%s: %u warning(s) treated as errors\n",
+			cli->file, out.warnings);
+		rc = 1;
+	} else if (write_outputs(cli, &out, dtc_deps) != 0) {
+		rc = 2;
+	}
+	part_output_free(&out);
+	free(dtb_dir);
+	return rc;
+}
+
+int main(int argc, char **argv)
+{
+	struct cli cli = {0};
+	char *dir = NULL;
+	char dtc_deps[PATH_MAX] = "";
+	int rc;
+
+	if (parse_args(argc, argv, &cli) != 0) {
+		return 2;
+	}
+	if (cli.image_dir_count == 0) {
+		dir = dirname_of(cli.file);
+		cli.image_dirs[cli.image_dir_count++] = dir;
+	}
+	if (cli.depfile != NULL && !is_dtb(cli.file)) {
+		snprintf(dtc_deps, sizeof(dtc_deps), "%s.dtc", cli.depfile);
+	}
+	rc = compile(&cli, dtc_deps[0] != '\0' ? dtc_deps : NULL);
+	if (dtc_deps[0] != '\0') {
+		remove(dtc_deps);
+	}
+	free(dir);
+	return rc;
+}

@@ -1,0 +1,193 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The partition compiler's model of one partition: what the board offers
+ * and what each cell gets, read from the device tree, then laid out. The
+ * steps (see compile.c) fill it in order; each step reports into the
+ * diagnostics list and leaves a cell's `broken` bits set for the fields
+ * it could not read, so that later checks do not repeat the error.
+ */
+#ifndef PARTITION_MODEL_H
+#define PARTITION_MODEL_H
+
+#include "partition.h"
+#include "util.h"
+
+#include <rumkv/abi.h>
+#include <rumkv/plan.h>
+#include <rumkv/plan_check.h>
+
+#define M_MAX_RAM 4u
+#define M_MAX_DEVICES 64u	/* per cell */
+#define M_MAX_WINDOWS 8u	/* MMIO windows per device */
+#define M_MAX_IDS 32u		/* interrupts or stream IDs per device */
+#define M_MAX_CUSTOM_RIGHTS 48u /* bits 16..63 */
+#define M_DTB_SLOT 0x200000ull	/* the guest DTB's slot: last 2 MiB */
+#define M_DEFAULT_STATUS_PAGE 0x0b000000ull
+#define M_DEFAULT_RESTART_LIMIT 3u
+#define M_GICR_FRAME 0x20000ull /* one redistributor: RD + SGI frames */
+
+struct m_range {
+	uint64_t base;
+	uint64_t size;
+};
+
+struct m_core {
+	int node;
+	const char *path;
+	uint64_t hwid;
+	int cell; /* owning cell, or -1 */
+};
+
+struct m_board {
+	uint32_t addr_cells; /* the root's #address-cells, #size-cells */
+	uint32_t size_cells;
+	struct m_range ram[M_MAX_RAM];
+	unsigned ram_count;
+	struct m_core cores[RUMKV_PLAN_MAX_CORES];
+	unsigned core_count;
+	int gic_node;
+	uint32_t gic_phandle; /* 0 if it has none */
+	struct m_range gicd;
+	struct m_range gicr;
+	int timer_node;
+	uint32_t timer_irqs[4];
+};
+
+struct m_device {
+	int node;
+	const char *path;
+	struct m_range mmio[M_MAX_WINDOWS];
+	unsigned mmio_count;
+	uint32_t irqs[M_MAX_IDS];
+	unsigned irq_count;
+	uint32_t streams[M_MAX_IDS];
+	unsigned stream_count;
+	const char *right_name;
+	unsigned right;
+	uint8_t dma_stop; /* enum rumkv_plan_dma_stop */
+};
+
+enum m_image_kind { M_KERNEL, M_INITRD, M_DTB };
+
+struct m_image {
+	enum m_image_kind kind;
+	const char *name; /* the file name as written, or "<cell>.dtb" */
+	const char *path; /* for .incbin */
+	const uint8_t *data;
+	size_t size;
+	uint64_t ipa;
+	uint64_t footprint; /* bytes it covers once running (>= size) */
+	bool present;	    /* read (or built, for the DTB) */
+	bool placed;	    /* given its place in the cell's memory */
+};
+
+struct m_cell {
+	int node;
+	const char *path;
+	int index; /* reg, or -1 */
+	const char *name;
+	bool name_given;
+	uint32_t cores[RUMKV_PLAN_MAX_CORES]; /* board core indices */
+	unsigned core_count;
+	struct m_range *mem;
+	unsigned mem_count;
+	uint64_t mem_size;    /* memory-size, when placed by the tool */
+	const char *mem_prop; /* "memory" or "memory-size" */
+	struct m_device *devices;
+	unsigned device_count;
+	uint64_t rights;
+	bool rights_given;
+	uint32_t policy;
+	uint32_t restart_limit;
+	uint32_t console; /* RUMKV_CONSOLE_* */
+	uint64_t status_page;
+	uint64_t vuart;
+	const char *bootargs;
+	struct m_image image[3]; /* by enum m_image_kind */
+	/* The plan's images, in order: which kind each one is. */
+	enum m_image_kind plan_image[3];
+	unsigned plan_image_count;
+	uint64_t entry;
+	uint32_t table_pages;
+	uint32_t broken; /* 1 << enum rumkv_plan_field that failed to read */
+};
+
+struct m_part {
+	struct part_arena *ar;
+	const void *fdt;
+	const struct part_options *opt;
+	const char *plan_name;
+	/* Diagnostics, in the order found. */
+	struct part_diag *diags;
+	size_t diag_count;
+	size_t diag_cap;
+	unsigned errors;
+	unsigned warnings;
+	/* The board. */
+	struct m_board board;
+	/* The rumkv node. */
+	int node;
+	const char *path;
+	struct m_range self;
+	int console_node;
+	const char *console_path;
+	struct m_range uart;
+	uint32_t uart_irq;
+	uint64_t status_page;
+	bool rumkv_broken; /* its reg or console could not be read */
+	/* Cells, in index order once read. */
+	struct m_cell *cells;
+	unsigned cell_count;
+	const char *custom_rights[M_MAX_CUSTOM_RIGHTS]; /* bit 16 + i */
+	unsigned custom_count;
+	const char **deps;
+	size_t dep_count;
+	/* The plan, as plan_build() made it for the checker and emitters. */
+	struct rumkv_plan *plan;
+};
+
+#define BROKEN(f) (1u << (f))
+
+/* ---- Diagnostics (compile.c) -------------------------------------------- */
+void diag_error(struct m_part *m, const char *node, const char *prop,
+		const char *fmt, ...) __attribute__((format(printf, 4, 5)));
+void diag_warn(struct m_part *m, const char *node, const char *prop,
+	       const char *fmt, ...) __attribute__((format(printf, 4, 5)));
+
+/* ---- Steps, in the order compile.c runs them ---------------------------- */
+/* board.c: RAM, cores, GIC, timer. False if the board is unusable. */
+bool board_read(struct m_part *m);
+/* A GIC interrupt specifier (type, number) as an INTID: SPI 0 -> 32+n,
+ * PPI 1 -> 16+n. */
+bool board_intid(uint32_t type, uint32_t number, uint32_t *intid);
+/* cells.c: the rumkv node and every cell's properties. False if there is
+ * nothing to go on (no rumkv node, too many cells). */
+bool cells_read(struct m_part *m);
+/* devices.c: reads one passed-through device node. */
+bool device_read(struct m_part *m, struct m_cell *cell, int node,
+		 struct m_device *dev);
+/* rights.c */
+int right_lookup(struct m_part *m, const char *name, bool define);
+const char *right_name(const struct m_part *m, unsigned bit);
+bool right_name_ok(const char *name);
+/* layout.c: memory-size placement, images, the DTB slot. */
+void layout_memory(struct m_part *m);
+void layout_images(struct m_part *m);
+/* tables.c: stage-2 table pages each cell needs. */
+void tables_size(struct m_part *m);
+/* guest_dtb.c: builds cell `c`'s DTB into its M_DTB image. */
+void guest_dtb_build(struct m_part *m, struct m_cell *cell);
+/* plan_build.c: the plan in memory, for rumkv_plan_check. */
+struct rumkv_plan *plan_build(struct m_part *m);
+void plan_check_report(struct m_part *m, const struct rumkv_plan *plan);
+/* crosscheck.c: checks only the tool can make (board knowledge). */
+void cross_check(struct m_part *m);
+/* emit_c.c, emit_asm.c, summary.c */
+char *emit_plan_c(struct m_part *m);
+char *emit_images_s(struct m_part *m);
+char *emit_linker(struct m_part *m);
+char *emit_summary(struct m_part *m);
+/* Names for generated symbols: "<plan>_cell<i>_<kind>". */
+const char *image_symbol(struct m_part *m, unsigned cell, enum m_image_kind k);
+
+#endif /* PARTITION_MODEL_H */
