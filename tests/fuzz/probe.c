@@ -1,0 +1,13 @@
+// SPDX-License-Identifier: MIT
+/* Configure-time probe: does clang have libFuzzer and the sanitizers? */
+#include <stddef.h>
+#include <stdint.h>
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	(void)data;
+	(void)size;
+	return 0;
+}
