@@ -81,7 +81,8 @@ static uint32_t pool_available(const struct rumkv_pt_pool *pool)
  * skipped to reach the alignment go to the free list, so a pool whose base
  * is not aligned to the root size loses nothing but contiguity.
  */
-static uint64_t *pool_take_aligned(struct rumkv_pt_pool *pool, uint32_t count)
+RUMKV_BOOT static uint64_t *pool_take_aligned(struct rumkv_pt_pool *pool,
+					      uint32_t count)
 {
 	uint64_t align = (uint64_t)count * RUMKV_PAGE_SIZE;
 	uint64_t next_pa =
@@ -108,8 +109,8 @@ static uint64_t *pool_take_aligned(struct rumkv_pt_pool *pool, uint32_t count)
 	return pool_page(pool, first);
 }
 
-void rumkv_pt_pool_init(struct rumkv_pt_pool *pool, void *base,
-			uint64_t base_pa, uint32_t page_count)
+RUMKV_BOOT void rumkv_pt_pool_init(struct rumkv_pt_pool *pool, void *base,
+				   uint64_t base_pa, uint32_t page_count)
 {
 	pool->base = base;
 	pool->base_pa = base_pa;
@@ -189,7 +190,7 @@ static void link_table(const struct rumkv_pt *pt, uint64_t *slot,
 
 /* ---- format and argument checks ---- */
 
-static bool format_valid(const struct rumkv_pt_format *fmt)
+RUMKV_BOOT static bool format_valid(const struct rumkv_pt_format *fmt)
 {
 	const struct rumkv_pt_level *lv = fmt->levels;
 	unsigned last = fmt->level_count - 1u;
@@ -251,9 +252,10 @@ static int check_args(const struct rumkv_pt *pt, uint64_t in, uint64_t out,
 	return RUMKV_OK;
 }
 
-int rumkv_pt_init(struct rumkv_pt *pt, const struct rumkv_pt_format *fmt,
-		  struct rumkv_pt_pool *pool, const struct rumkv_pt_ops *ops,
-		  void *owner)
+RUMKV_BOOT int rumkv_pt_init(struct rumkv_pt *pt,
+			     const struct rumkv_pt_format *fmt,
+			     struct rumkv_pt_pool *pool,
+			     const struct rumkv_pt_ops *ops, void *owner)
 {
 	uint64_t root_bytes;
 	uint64_t *root;
@@ -279,7 +281,7 @@ int rumkv_pt_init(struct rumkv_pt *pt, const struct rumkv_pt_format *fmt,
 
 /* ---- map ---- */
 
-static bool leaf_fits(const struct walk *w, unsigned level)
+RUMKV_BOOT static bool leaf_fits(const struct walk *w, unsigned level)
 {
 	uint64_t size = level_size(w->pt->fmt, level);
 
@@ -287,7 +289,7 @@ static bool leaf_fits(const struct walk *w, unsigned level)
 	       ((w->in | w->out) & (size - 1)) == 0;
 }
 
-static int map_leaf(struct walk *w, uint64_t *slot, unsigned level)
+RUMKV_BOOT static int map_leaf(struct walk *w, uint64_t *slot, unsigned level)
 {
 	const struct rumkv_pt_format *fmt = w->pt->fmt;
 	uint64_t size = level_size(fmt, level);
@@ -307,8 +309,9 @@ static int map_leaf(struct walk *w, uint64_t *slot, unsigned level)
 }
 
 /* The table below `slot`; an absent one is created, or counted. */
-static uint64_t *map_table_below(struct walk *w, uint64_t *slot, unsigned level,
-				 enum rumkv_pte_type type)
+RUMKV_BOOT static uint64_t *map_table_below(struct walk *w, uint64_t *slot,
+					    unsigned level,
+					    enum rumkv_pte_type type)
 {
 	uint64_t *child;
 
@@ -325,7 +328,7 @@ static uint64_t *map_table_below(struct walk *w, uint64_t *slot, unsigned level,
 }
 
 /* Maps from w->in until the range or this table ends. */
-static int map_level(struct walk *w, uint64_t *table, unsigned level)
+RUMKV_BOOT static int map_level(struct walk *w, uint64_t *table, unsigned level)
 {
 	const struct rumkv_pt_format *fmt = w->pt->fmt;
 	int err;
@@ -353,8 +356,8 @@ static int map_level(struct walk *w, uint64_t *table, unsigned level)
 	return RUMKV_OK;
 }
 
-static int walk_map(struct rumkv_pt *pt, uint64_t in, uint64_t out,
-		    uint64_t size, uint32_t attr, bool apply)
+RUMKV_BOOT static int walk_map(struct rumkv_pt *pt, uint64_t in, uint64_t out,
+			       uint64_t size, uint32_t attr, bool apply)
 {
 	struct walk w = {.pt = pt,
 			 .in = in,
@@ -370,8 +373,8 @@ static int walk_map(struct rumkv_pt *pt, uint64_t in, uint64_t out,
 	return err;
 }
 
-int rumkv_pt_map(struct rumkv_pt *pt, uint64_t in, uint64_t out, uint64_t size,
-		 uint32_t attr)
+RUMKV_BOOT int rumkv_pt_map(struct rumkv_pt *pt, uint64_t in, uint64_t out,
+			    uint64_t size, uint32_t attr)
 {
 	int err = check_args(pt, in, out, size, attr);
 

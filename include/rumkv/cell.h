@@ -37,6 +37,15 @@ enum rumkv_core_state {
 
 struct rumkv_cell;
 
+/* State of a cell's emulated UART (lib/vuart.c). */
+#define RUMKV_VUART_RX_SIZE 64u
+struct rumkv_vuart {
+	uint32_t regs[0x4c / 4]; /* the plain read/write registers */
+	uint32_t rx_head;
+	uint32_t rx_count;
+	uint8_t rx[RUMKV_VUART_RX_SIZE];
+};
+
 struct rumkv_core {
 	uint32_t index;		 /* physical core: index into plan->cores */
 	uint32_t vindex;	 /* index within its cell */
@@ -64,6 +73,7 @@ struct rumkv_cell {
 	struct rumkv_pt stage2;
 	struct rumkv_pt_pool pool;
 	struct rumkv_pt_pool pool_snapshot; /* pool state at first start */
+	struct rumkv_vuart vuart;
 	struct port_cell arch;
 };
 
@@ -84,6 +94,14 @@ struct rumkv_mmio_access {
 	uint8_t size;	/* 1, 2, 4 or 8 bytes */
 	bool write;
 };
+
+/* ---- Locks (lib/lock.c) ----------------------------------------------- */
+
+/* Takes spin lock `lock`; while it spins, `self` keeps serving requests
+ * posted to it (and may park, never returning, if asked to park). `self`
+ * may be NULL where no request can be pending (boot). */
+void rumkv_lock(struct rumkv_core *self, uint32_t *lock);
+void rumkv_unlock(uint32_t *lock);
 
 /* ---- Lookups ---------------------------------------------------------- */
 
@@ -106,6 +124,10 @@ RUMKV_NORETURN void rumkv_cell_terminate(struct rumkv_core *core,
 /* Emulates an access to a device model of the core library (virtual UART).
  * RUMKV_ENOENT: no model there (the port then reports a violation). */
 int rumkv_mmio_emulate(struct rumkv_core *core, struct rumkv_mmio_access *acc);
+
+/* A byte of machine console input arrived on this core (the port routes
+ * the UART's interrupt to a core of the cell that takes input). */
+void rumkv_console_input(struct rumkv_core *core, char c);
 
 /* Serves requests posted to this core (after a kick, or while spinning).
  * Does not return if the core was asked to park. */

@@ -11,6 +11,12 @@
  *
  * Failure atomicity: every call either succeeds completely or returns an
  * error having changed nothing (no descriptor written, no page taken).
+ *
+ * Boot only: in the hypervisor, tables are built at boot (rumkv_pt_init,
+ * rumkv_pt_map, rumkv_pt_pool_init live in .text.boot and are gone once
+ * cells run). At run time RumKV only ever removes mappings (pledges,
+ * ending a cell) or restores a table's pristine copy (restart): no code
+ * path left after boot can add a mapping.
  */
 #ifndef RUMKV_PAGING_H
 #define RUMKV_PAGING_H

@@ -28,9 +28,10 @@
  * the interrupt distributor). The plan has passed rumkv_plan_check(). */
 int port_machine_init(const struct rumkv_plan *plan);
 
-/* Boot only, on the boot core, once every core has booted and parked and
- * before any cell runs: drops boot-only code and data from RumKV's own
- * translation (unmapped or not executable) on every core. */
+/* On the boot core, once every core has booted and parked and before any
+ * cell runs: drops boot-only code and data from RumKV's own translation
+ * (unmapped or not executable) on every core. Must itself be resident
+ * code: it returns into resident code after the boot sections are gone. */
 void port_boot_done(void);
 
 /* ---- Cores ------------------------------------------------------------- */
@@ -52,6 +53,10 @@ int port_core_power_on(struct rumkv_core *core);
  * state already RUMKV_CORE_RUNNING. Never returns. */
 RUMKV_NORETURN void port_core_enter_cell(struct rumkv_core *core,
 					 uint64_t entry, uint64_t arg);
+
+/* The guest address of the instruction that made the calling core trap
+ * (for reports). Called on `core`, inside a trap. */
+uint64_t port_core_guest_pc(const struct rumkv_core *core);
 
 /* Waits, in a low-power state, until another core calls port_core_kick()
  * on this one (it may also return spuriously). Called on a parked core. */
@@ -93,6 +98,11 @@ int port_irq_assign(struct rumkv_cell *cell, uint32_t intid);
  * serve RUMKV_REQ_SYNC_IRQS. Called with the cell lock held. */
 void port_irq_revoke(struct rumkv_cell *cell, uint32_t intid);
 
+/* On the calling core: makes virtual interrupt `intid` pending for the
+ * cell running there (an emulated device's interrupt line is asserted).
+ * Idempotent while it is already pending. */
+void port_virq_raise(struct rumkv_core *core, uint32_t intid);
+
 /* On the calling core: drops any queued virtual interrupt the cell no
  * longer owns (RUMKV_REQ_SYNC_IRQS). */
 void port_irq_sync(struct rumkv_core *core);
@@ -123,6 +133,9 @@ void port_cache_clean_range(const void *va, size_t size);
 /* A pointer through which RumKV reaches physical memory `pa` (identity on
  * every port so far; the host fake port maps it into a test buffer). */
 void *port_phys_to_virt(rumkv_paddr_t pa);
+
+/* The physical address of RumKV's object at `va` (table pools). */
+rumkv_paddr_t port_virt_to_phys(const void *va);
 
 /* Writes a 32-bit device register at physical `pa` (device quiesce). */
 void port_mmio_write32(rumkv_paddr_t pa, uint32_t value);

@@ -1,28 +1,35 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * AArch64 port state embedded in the core's cell and core structs.
+ * AArch64 port state embedded in the core's cell and core structs
+ * (`struct rumkv_cell.arch`, `struct rumkv_core.arch`).
  */
 #ifndef RUMKV_PORT_TYPES_H
 #define RUMKV_PORT_TYPES_H
 
 #include <stdint.h>
 
-/* Interrupt IDs a GICv3 can have (SGIs, PPIs, SPIs; no LPIs). */
-#define PORT_GIC_MAX_INTID 1020u
+/* Interrupt IDs of a GICv3 without LPIs: SGIs, PPIs and SPIs. */
+#define PORT_GIC_INTIDS 1024u
+#define PORT_CORE_STACK_SIZE 4096u
 
 struct port_cell {
-	uint64_t vttbr; /* VMID and stage-2 root, loaded on entry */
-	uint16_t vmid;
+	uint16_t vmid; /* tags the cell's TLB entries (VTTBR_EL2.VMID) */
 	uint16_t reserved[3];
 	/* Interrupts the cell owns, one bit per INTID: the virtual
-	 * distributor filters every access through it. */
-	uint64_t irq_owned[(PORT_GIC_MAX_INTID + 63) / 64];
+	 * distributor filters every access through it, and revocation
+	 * clears bits. SGIs/PPIs apply to each of the cell's cores. */
+	uint64_t irq_owned[PORT_GIC_INTIDS / 64];
 };
 
 struct port_core {
-	uint64_t vmpidr; /* MPIDR the cell sees on this core */
-	uint32_t gicr_index; /* this core's redistributor frame */
-	uint32_t reserved;
+	uint64_t vmpidr;    /* MPIDR the cell sees on this core */
+	uint64_t gicr_rd;   /* physical address of this core's RD frame */
+	uint32_t irq_intid; /* hand-off from the IRQ vector to C */
+	uint32_t lr_count;  /* list registers this core's GIC has */
+	/* Interrupts acknowledged while every list register was busy:
+	 * injected when the maintenance interrupt says LRs are free. */
+	uint64_t lr_pending[PORT_GIC_INTIDS / 64];
+	uint8_t stack[PORT_CORE_STACK_SIZE] __attribute__((aligned(16)));
 };
 
 #endif /* RUMKV_PORT_TYPES_H */

@@ -1,0 +1,91 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Declarations private to the core library.
+ *
+ * Lock order (outer first): a cell's lock, the status lock, the console
+ * lock. A core never holds two cell locks.
+ */
+#ifndef RUMKV_LIB_INTERNAL_H
+#define RUMKV_LIB_INTERNAL_H
+
+#include <rumkv/cell.h>
+#include <rumkv/plan.h>
+
+/* The one machine this image runs. Set up by rumkv_boot(). */
+struct rumkv_machine {
+	const struct rumkv_plan *plan;
+	struct rumkv_status_page *status; /* RumKV's view of the status page */
+	uint32_t status_lock;
+	uint32_t console_lock;
+	uint32_t cells_alive;  /* cells not (yet) permanently ended */
+	uint32_t cores_booted; /* cores that reached rumkv_core_park() */
+};
+
+extern struct rumkv_machine rumkv_machine;
+
+/* ---- cores (lib/core.c) ---- */
+
+/* Posts `req` to every other core of `cell` that runs or is starting,
+ * kicks them and waits until each has served it. Cell lock held. */
+void rumkv_cell_post_and_wait(struct rumkv_cell *cell,
+			      const struct rumkv_core *self, uint32_t req);
+
+/* Starts vcore `vindex` of `cell` at `entry`. Cell lock held. */
+void rumkv_core_start(struct rumkv_cell *cell, uint32_t vindex, uint64_t entry,
+		      uint64_t arg);
+
+/* ---- cells (lib/cell.c) ---- */
+
+/* Revokes every device and shared region of `cell` that needs a right in
+ * `dropped`: stage-2 unmap, interrupts, DMA; then makes the cell's other
+ * cores drop queued interrupts. Cell lock held, on a core of the cell. */
+void rumkv_cell_revoke(struct rumkv_cell *cell, struct rumkv_core *self,
+		       uint64_t dropped);
+
+/* Maps everything the cell owns at (re)start into its empty stage-2 tables,
+ * gives it its interrupts and DMA streams. Boot only. */
+int rumkv_cell_build(struct rumkv_cell *cell);
+
+/* Copies the cell's pristine images into its RAM. */
+void rumkv_cell_load_images(struct rumkv_cell *cell);
+
+/* Ends the calling core's cell for a violation RumKV itself detected
+ * (outside any architectural fault): PC from the port, `cause` as given. */
+RUMKV_NORETURN void rumkv_cell_violation(struct rumkv_core *core,
+					 uint32_t reason, const char *cause);
+
+/* ---- pledges (lib/pledge.c) ---- */
+
+/* Narrows the calling core's cell to `keep`; a widening request ends the
+ * cell (does not return). */
+void rumkv_pledge(struct rumkv_core *core, uint64_t keep);
+
+/* ---- console (lib/console.c) ---- */
+
+/* Appends bytes to the calling core's line; complete lines go out tagged
+ * with the cell's name. */
+void rumkv_console_put(struct rumkv_core *core, const char *s, size_t len);
+
+/* Sends the core's unfinished line, if any, marked as cut short. */
+void rumkv_console_flush(struct rumkv_core *core);
+
+/* One line from RumKV itself, "rumkv: " + the formatted text. */
+void rumkv_log(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/* ---- emulated UART (lib/vuart.c) ---- */
+int rumkv_vuart_access(struct rumkv_core *core, struct rumkv_mmio_access *acc);
+
+/* ---- status page (lib/status.c) ---- */
+
+void rumkv_status_init(void);
+/* Publishes the cell's state, reason, rights and restart count. */
+void rumkv_status_publish(const struct rumkv_cell *cell);
+
+/* ---- memory ---- */
+
+/* The compiler's memcpy/memset: libc's on the host, the port's (e.g.
+ * ports/aarch64/mem.c) in the hypervisor image. */
+#define rumkv_memcpy(dst, src, n) __builtin_memcpy((dst), (src), (n))
+#define rumkv_memset(dst, c, n) __builtin_memset((dst), (c), (n))
+
+#endif /* RUMKV_LIB_INTERNAL_H */

@@ -1,0 +1,21 @@
+// SPDX-License-Identifier: MIT
+/*
+ * Device models of the core library, reached when a cell touches an
+ * address its stage-2 tables leave unmapped on purpose. The port handles
+ * its own (the interrupt controller) first; whatever neither knows is a
+ * violation.
+ */
+#include "internal.h"
+
+#include <rumkv/error.h>
+
+int rumkv_mmio_emulate(struct rumkv_core *core, struct rumkv_mmio_access *acc)
+{
+	const struct rumkv_plan_cell *pc = core->cell->plan;
+
+	if ((pc->console & RUMKV_CONSOLE_VUART) != 0 &&
+	    acc->ipa - pc->vuart_ipa < RUMKV_PAGE_SIZE) {
+		return rumkv_vuart_access(core, acc);
+	}
+	return RUMKV_ENOENT;
+}

@@ -1,0 +1,30 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Functions and data shared between the AArch64 port's own files (not
+ * part of the porting interface).
+ */
+#ifndef AARCH64_PORT_INTERNAL_H
+#define AARCH64_PORT_INTERNAL_H
+
+#include <rumkv/cell.h>
+#include <rumkv/plan.h>
+
+/* entry.S, vectors.S */
+void aarch64_secondary_entry(void);
+RUMKV_NORETURN void aarch64_enter_cell(uint64_t entry, uint64_t arg,
+				       uint64_t stack_top);
+
+/* boot.c */
+void aarch64_boot_main(void);
+void aarch64_secondary_main(struct rumkv_core *core);
+
+/* mmu.c */
+int aarch64_mmu_init(const struct rumkv_plan *plan);
+
+/* console_pl011.c */
+void aarch64_console_init(const struct rumkv_plan *plan);
+/* The machine console's receive interrupt (RumKV's own). */
+void aarch64_uart_irq(struct rumkv_core *core);
+extern uint32_t aarch64_console_irq;
+
+#endif /* AARCH64_PORT_INTERNAL_H */

@@ -1,0 +1,55 @@
+// SPDX-License-Identifier: MIT
+/*
+ * The machine console: an Arm PL011 UART that only RumKV drives. Cells
+ * reach it through the console hypercall (and, for unmodified kernels,
+ * an emulated PL011), never directly.
+ */
+#include "aarch64.h"
+#include "mmio.h"
+
+#include <rumkv/plan.h>
+#include <rumkv/port.h>
+
+#define PL011_DR 0x00
+#define PL011_FR 0x18
+#define PL011_FR_RXFE (1u << 4)
+#define PL011_FR_TXFF (1u << 5)
+#define PL011_IMSC 0x38
+#define PL011_INT_RX (1u << 4)
+#define PL011_INT_RT (1u << 6)
+#define PL011_CR 0x30
+#define PL011_CR_UARTEN (1u << 0)
+#define PL011_CR_TXE (1u << 8)
+#define PL011_CR_RXE (1u << 9)
+
+static uint64_t uart_base;
+
+RUMKV_BOOT void aarch64_console_init(const struct rumkv_plan *plan)
+{
+	uart_base = plan->platform.uart.pa;
+	mmio_write32(uart_base + PL011_CR,
+		     PL011_CR_UARTEN | PL011_CR_TXE | PL011_CR_RXE);
+	/* Receive interrupts feed the cell that takes console input; the
+	 * GIC routes them to its core once that cell is built. */
+	mmio_write32(uart_base + PL011_IMSC, PL011_INT_RX | PL011_INT_RT);
+}
+
+void port_console_write(const char *s, size_t len)
+{
+	size_t i;
+
+	for (i = 0; i < len; i++) {
+		while (mmio_read32(uart_base + PL011_FR) & PL011_FR_TXFF) {
+		}
+		mmio_write32(uart_base + PL011_DR, (uint8_t)s[i]);
+	}
+}
+
+/* Drains the receive FIFO into the cell that takes console input. */
+void aarch64_uart_irq(struct rumkv_core *core)
+{
+	while ((mmio_read32(uart_base + PL011_FR) & PL011_FR_RXFE) == 0) {
+		rumkv_console_input(core,
+				    (char)mmio_read32(uart_base + PL011_DR));
+	}
+}

@@ -1,0 +1,132 @@
+// SPDX-License-Identifier: MIT
+/*
+ * Cores: entering a cell, waiting while parked, kicking another core, and
+ * the platform firmware's PSCI (the SMC conduit) for powering cores on and
+ * the machine off.
+ */
+#include "aarch64.h"
+#include "mmio.h"
+
+#include <aarch64/gicv3.h>
+#include <aarch64/stage2.h>
+#include <aarch64/sysreg.h>
+#include <rumkv/port.h>
+
+#define PSCI_CPU_ON_64 0xc4000003u
+#define PSCI_SYSTEM_OFF 0x84000008u
+
+static uint64_t platform_psci(uint64_t fid, uint64_t a1, uint64_t a2,
+			      uint64_t a3)
+{
+	register uint64_t x0 __asm__("x0") = fid;
+	register uint64_t x1 __asm__("x1") = a1;
+	register uint64_t x2 __asm__("x2") = a2;
+	register uint64_t x3 __asm__("x3") = a3;
+
+	__asm__ volatile("smc #0"
+			 : "+r"(x0), "+r"(x1), "+r"(x2), "+r"(x3)
+			 :
+			 : "x4", "x5", "x6", "x7", "x8", "x9", "x10", "x11",
+			   "x12", "x13", "x14", "x15", "x16", "x17", "memory");
+	return x0;
+}
+
+struct rumkv_core *port_core_self(void)
+{
+	return (struct rumkv_core *)read_sysreg(tpidr_el2);
+}
+
+RUMKV_BOOT int port_core_power_on(struct rumkv_core *core)
+{
+	uint64_t ret = platform_psci(PSCI_CPU_ON_64, core->hwid,
+				     (uint64_t)aarch64_secondary_entry,
+				     (uint64_t)core);
+
+	return ret == 0 ? 0 : -1;
+}
+
+void port_system_off(void)
+{
+	platform_psci(PSCI_SYSTEM_OFF, 0, 0, 0);
+	for (;;) {
+		__asm__ volatile("wfe");
+	}
+}
+
+/* Every EL1 register a guest can observe, back to its reset value, so a
+ * restarted cell starts from the same state as the first time. */
+static void reset_el1(void)
+{
+	write_sysreg(sctlr_el1, SCTLR_EL1_RESET);
+	write_sysreg(tcr_el1, 0);
+	write_sysreg(ttbr0_el1, 0);
+	write_sysreg(ttbr1_el1, 0);
+	write_sysreg(mair_el1, 0);
+	write_sysreg(amair_el1, 0);
+	write_sysreg(vbar_el1, 0);
+	write_sysreg(contextidr_el1, 0);
+	write_sysreg(cpacr_el1, 0);
+	write_sysreg(tpidr_el1, 0);
+	write_sysreg(tpidr_el0, 0);
+	write_sysreg(tpidrro_el0, 0);
+	write_sysreg(sp_el0, 0);
+	write_sysreg(sp_el1, 0);
+	write_sysreg(elr_el1, 0);
+	write_sysreg(spsr_el1, 0);
+	write_sysreg(esr_el1, 0);
+	write_sysreg(far_el1, 0);
+	write_sysreg(afsr0_el1, 0);
+	write_sysreg(afsr1_el1, 0);
+	write_sysreg(par_el1, 0);
+	write_sysreg(mdscr_el1, 0);
+	write_sysreg(cntkctl_el1, 0);
+	write_sysreg(cntv_ctl_el0, 0);
+	write_sysreg(cntp_ctl_el0, 0);
+}
+
+void port_core_enter_cell(struct rumkv_core *core, uint64_t entry, uint64_t arg)
+{
+	struct rumkv_cell *cell = core->cell;
+
+	write_sysreg(vttbr_el2, aarch64_vttbr(cell));
+	write_sysreg(vmpidr_el2, (1ull << 31) |
+					 (uint64_t)(core->vindex / 16) << 8 |
+					 (core->vindex % 16));
+	isb();
+	reset_el1();
+	/* Nothing the core cached for an earlier run of the cell survives. */
+	__asm__ volatile("tlbi vmalls12e1\n\tic iallu\n\tdsb nsh\n\tisb" ::
+				 : "memory");
+	gic_core_reset_guest(core);
+	aarch64_enter_cell(entry, arg,
+			   (uint64_t)&core->arch.stack[PORT_CORE_STACK_SIZE]);
+}
+
+/*
+ * A parked core sleeps in WFI (QEMU, like many cores, treats WFE as a mere
+ * hint and would spin). Its timers and interrupts are quiesced first, so
+ * that only a kick (RumKV's SGI) wakes it; whatever else was pending for
+ * the vcore it ran is dropped: that vcore is off.
+ */
+void port_core_wait(struct rumkv_core *core)
+{
+	uint64_t intid;
+
+	write_sysreg(cntv_ctl_el0, 0);
+	write_sysreg(cntp_ctl_el0, 0);
+	gic_core_reset_guest(core);
+	__asm__ volatile("dsb sy\n\twfi" ::: "memory");
+	while ((intid = read_sysreg(icc_iar1_el1)) < GIC_SPURIOUS) {
+		write_sysreg(icc_eoir1_el1, intid);
+		write_sysreg(icc_dir_el1, intid);
+	}
+	isb();
+}
+
+void port_core_kick(struct rumkv_core *target)
+{
+	/* Interrupts a running core out of its cell and wakes a parked
+	 * one; if the target is about to sleep, the pending SGI keeps its
+	 * WFI from sleeping. */
+	gic_send_sgi(target->hwid, GIC_SGI_RUMKV);
+}

@@ -1,0 +1,438 @@
+// SPDX-License-Identifier: MIT
+/*
+ * GICv3 driver: the physical distributor and redistributors, the EL2 CPU
+ * interface, list registers, and the interrupt paths the assembly fast
+ * path hands over (RumKV's kick SGI, cells' SGIs, the maintenance
+ * interrupt, and interrupts that found every list register busy).
+ *
+ * Every physical interrupt is group 1 and targets EL2 (HCR_EL2.IMO). Its
+ * routing decides which cell it belongs to: an SPI is routed only to a
+ * core of the cell that owns it, SGIs and PPIs are per core. The fast path
+ * forwards it to the cell running on the core as a hardware-linked
+ * virtual interrupt; the cell's own EOI deactivates the physical one.
+ */
+#include "aarch64.h"
+#include "mmio.h"
+
+#include <aarch64/gicv3.h>
+#include <aarch64/sysreg.h>
+#include <rumkv/error.h>
+#include <rumkv/plan.h>
+#include <rumkv/port.h>
+#include <rumkv/rumkv.h>
+
+uint64_t gic_gicd_base;
+uint64_t gic_gicr_base;
+/* The machine console's interrupt: RumKV's own (see vectors.S). */
+uint32_t aarch64_console_irq = GIC_SPURIOUS;
+
+/* ---- list registers ------------------------------------------------- */
+
+uint64_t gic_lr_read(unsigned n)
+{
+	switch (n) {
+	case 0:
+		return read_sysreg(ich_lr0_el2);
+	case 1:
+		return read_sysreg(ich_lr1_el2);
+	case 2:
+		return read_sysreg(ich_lr2_el2);
+	case 3:
+		return read_sysreg(ich_lr3_el2);
+	case 4:
+		return read_sysreg(ich_lr4_el2);
+	case 5:
+		return read_sysreg(ich_lr5_el2);
+	case 6:
+		return read_sysreg(ich_lr6_el2);
+	case 7:
+		return read_sysreg(ich_lr7_el2);
+	default:
+		return 0;
+	}
+}
+
+void gic_lr_write(unsigned n, uint64_t v)
+{
+	switch (n) {
+	case 0:
+		write_sysreg(ich_lr0_el2, v);
+		break;
+	case 1:
+		write_sysreg(ich_lr1_el2, v);
+		break;
+	case 2:
+		write_sysreg(ich_lr2_el2, v);
+		break;
+	case 3:
+		write_sysreg(ich_lr3_el2, v);
+		break;
+	case 4:
+		write_sysreg(ich_lr4_el2, v);
+		break;
+	case 5:
+		write_sysreg(ich_lr5_el2, v);
+		break;
+	case 6:
+		write_sysreg(ich_lr6_el2, v);
+		break;
+	case 7:
+		write_sysreg(ich_lr7_el2, v);
+		break;
+	default:
+		break;
+	}
+}
+
+unsigned gic_lr_count(void)
+{
+	unsigned n = (unsigned)(read_sysreg(ich_vtr_el2) & 0x1f) + 1;
+
+	/* RumKV drives at most eight; more only help bursts. */
+	return n > 8 ? 8 : n;
+}
+
+/* The priority a cell gave `intid` (kept in the physical GIC). */
+static uint32_t gic_priority(const struct rumkv_core *core, uint32_t intid)
+{
+	if (intid < 32) {
+		return mmio_read8(core->arch.gicr_rd + GICR_SGI_BASE +
+				  GICD_IPRIORITYR + intid);
+	}
+	return mmio_read8(gic_gicd_base + GICD_IPRIORITYR + intid);
+}
+
+/* Puts `intid` in a free list register, hardware-linked unless it is an
+ * SGI (SGIs are deactivated by RumKV at once: a virtual SGI cannot be
+ * linked to a physical one). False if every register is busy. */
+static bool lr_inject(struct rumkv_core *core, uint32_t intid)
+{
+	uint64_t free = read_sysreg(ich_elrsr_el2);
+	uint64_t lr;
+	unsigned n;
+
+	if (free == 0) {
+		return false;
+	}
+	n = (unsigned)__builtin_ctzll(free);
+	lr = ICH_LR_STATE_PENDING | ICH_LR_GROUP1 |
+	     ((uint64_t)gic_priority(core, intid) << ICH_LR_PRIO_SHIFT) | intid;
+	/* The console UART's interrupt is RumKV's: the cell only ever sees
+	 * the emulated UART's, a purely virtual one. */
+	if (intid >= 16 && intid != aarch64_console_irq) {
+		lr |= ICH_LR_HW | ((uint64_t)intid << ICH_LR_PINTID_SHIFT);
+	}
+	gic_lr_write(n, lr);
+	return true;
+}
+
+/* Queues `intid` until a list register frees up; the underflow
+ * maintenance interrupt tells when. */
+static void lr_defer(struct rumkv_core *core, uint32_t intid)
+{
+	core->arch.lr_pending[intid / 64] |= 1ull << (intid % 64);
+	write_sysreg(ich_hcr_el2, read_sysreg(ich_hcr_el2) | ICH_HCR_UIE);
+}
+
+static void lr_refill(struct rumkv_core *core)
+{
+	unsigned w;
+	bool left = false;
+
+	for (w = 0; w < PORT_GIC_INTIDS / 64; w++) {
+		while (core->arch.lr_pending[w] != 0) {
+			unsigned b = (unsigned)__builtin_ctzll(
+				core->arch.lr_pending[w]);
+
+			if (!lr_inject(core, w * 64 + b)) {
+				left = true;
+				break;
+			}
+			core->arch.lr_pending[w] &= ~(1ull << b);
+		}
+	}
+	if (!left) {
+		write_sysreg(ich_hcr_el2,
+			     read_sysreg(ich_hcr_el2) & ~ICH_HCR_UIE);
+	}
+}
+
+static void eoi_and_deactivate(uint32_t intid)
+{
+	write_sysreg(icc_eoir1_el1, intid);
+	write_sysreg(icc_dir_el1, intid);
+}
+
+void gic_irq_slow(struct rumkv_core *core, uint32_t intid)
+{
+	if (intid == GIC_SGI_RUMKV) {
+		eoi_and_deactivate(intid);
+		rumkv_core_serve(core);
+	} else if (intid < 16) {
+		/* A cell's IPI between its own cores (see vgic_sgi). */
+		eoi_and_deactivate(intid);
+		if (!lr_inject(core, intid)) {
+			lr_defer(core, intid);
+		}
+	} else if (intid == GIC_PPI_MAINTENANCE) {
+		eoi_and_deactivate(intid);
+		lr_refill(core);
+	} else if (intid == aarch64_console_irq) {
+		aarch64_uart_irq(core);
+		eoi_and_deactivate(intid);
+	} else {
+		/* Every list register was busy. Drop priority only: the
+		 * physical interrupt stays active until the cell EOIs it. */
+		write_sysreg(icc_eoir1_el1, intid);
+		lr_defer(core, intid);
+	}
+}
+
+void port_virq_raise(struct rumkv_core *core, uint32_t intid)
+{
+	unsigned n;
+
+	for (n = 0; n < core->arch.lr_count; n++) {
+		uint64_t lr = gic_lr_read(n);
+
+		if ((lr & ICH_LR_VINTID_MASK) == intid && (lr >> 62) != 0) {
+			/* Active in the cell's handler: pending again too. */
+			gic_lr_write(n, lr | ICH_LR_STATE_PENDING);
+			return;
+		}
+	}
+	if ((core->arch.lr_pending[intid / 64] >> (intid % 64) & 1) == 0 &&
+	    !lr_inject(core, intid)) {
+		lr_defer(core, intid);
+	}
+}
+
+void gic_send_sgi(uint64_t hwid, uint32_t intid)
+{
+	uint64_t aff0 = hwid & 0xff;
+	uint64_t v = ((hwid >> 32) & 0xff) << 48 | ((hwid >> 16) & 0xff) << 32 |
+		     ((hwid >> 8) & 0xff) << 16 |
+		     (uint64_t)(intid & 0xf) << 24 | (aff0 >> 4) << 44 |
+		     1ull << (aff0 & 0xf);
+
+	dsb_ishst();
+	write_sysreg(icc_sgi1r_el1, v);
+	isb();
+}
+
+/* ---- ownership --------------------------------------------------------- */
+
+static void owned_set(struct rumkv_cell *cell, uint32_t intid, bool owned)
+{
+	uint64_t bit = 1ull << (intid % 64);
+
+	if (owned) {
+		cell->arch.irq_owned[intid / 64] |= bit;
+	} else {
+		cell->arch.irq_owned[intid / 64] &= ~bit;
+	}
+}
+
+static void gicd_wait_rwp(void)
+{
+	while (mmio_read32(gic_gicd_base + GICD_CTLR) & GICD_CTLR_RWP) {
+	}
+}
+
+static uint32_t hwid_aff32(uint64_t hwid)
+{
+	return (uint32_t)(((hwid >> 32) & 0xff) << 24 | (hwid & 0xffffff));
+}
+
+/* IROUTER value for a core: its affinity, IRM = 0 (exactly that core). */
+static uint64_t irouter_of(uint64_t hwid)
+{
+	return hwid & MPIDR_AFF_MASK;
+}
+
+int port_irq_assign(struct rumkv_cell *cell, uint32_t intid)
+{
+	struct rumkv_core *first = rumkv_cell_core(cell, 0);
+
+	if (intid < 32) {
+		/* SGIs and PPIs come with the cell's cores (port_cell_init). */
+		return 0;
+	}
+	if (intid >= GIC_SPURIOUS) {
+		return RUMKV_EINVAL;
+	}
+	mmio_write32(gic_gicd_base + GICD_ICENABLER + intid / 32 * 4,
+		     1u << (intid % 32));
+	gicd_wait_rwp();
+	mmio_write32(gic_gicd_base + GICD_ICPENDR + intid / 32 * 4,
+		     1u << (intid % 32));
+	mmio_write32(gic_gicd_base + GICD_ICACTIVER + intid / 32 * 4,
+		     1u << (intid % 32));
+	mmio_write8(gic_gicd_base + GICD_IPRIORITYR + intid, GIC_PRIO_DEFAULT);
+	mmio_write64(gic_gicd_base + GICD_IROUTER + intid * 8,
+		     irouter_of(first->hwid));
+	owned_set(cell, intid, true);
+	return 0;
+}
+
+void port_irq_revoke(struct rumkv_cell *cell, uint32_t intid)
+{
+	if (intid >= GIC_SPURIOUS || intid < 32) {
+		return;
+	}
+	owned_set(cell, intid, false);
+	mmio_write32(gic_gicd_base + GICD_ICENABLER + intid / 32 * 4,
+		     1u << (intid % 32));
+	gicd_wait_rwp();
+	mmio_write32(gic_gicd_base + GICD_ICPENDR + intid / 32 * 4,
+		     1u << (intid % 32));
+}
+
+void port_irq_sync(struct rumkv_core *core)
+{
+	const uint64_t *owned = core->cell->arch.irq_owned;
+	unsigned n;
+	unsigned w;
+
+	for (n = 0; n < core->arch.lr_count; n++) {
+		uint64_t lr = gic_lr_read(n);
+		uint32_t v = (uint32_t)(lr & 0x3ff);
+
+		if ((lr >> 62) == 0 || (owned[v / 64] >> (v % 64)) & 1) {
+			continue;
+		}
+		gic_lr_write(n, 0);
+		if (lr & ICH_LR_HW) {
+			/* Nobody will EOI it now: deactivate it here. */
+			write_sysreg(icc_dir_el1,
+				     (lr >> ICH_LR_PINTID_SHIFT) & 0x3ff);
+		}
+	}
+	for (w = 0; w < PORT_GIC_INTIDS / 64; w++) {
+		uint64_t drop = core->arch.lr_pending[w] & ~owned[w];
+
+		core->arch.lr_pending[w] &= owned[w];
+		while (drop != 0) {
+			unsigned b = (unsigned)__builtin_ctzll(drop);
+
+			write_sysreg(icc_dir_el1, w * 64 + b);
+			drop &= drop - 1;
+		}
+	}
+	isb();
+}
+
+/* ---- per-core guest reset ---------------------------------------------- */
+
+/* Before a vcore (re)starts: empty list registers and pending queue, no
+ * active priorities, the core's SGIs and PPIs disabled and idle. */
+void gic_core_reset_guest(struct rumkv_core *core)
+{
+	uint64_t sgi = core->arch.gicr_rd + GICR_SGI_BASE;
+	uint32_t keep = (1u << GIC_SGI_RUMKV) | (1u << GIC_PPI_MAINTENANCE);
+	unsigned n;
+
+	for (n = 0; n < core->arch.lr_count; n++) {
+		gic_lr_write(n, 0);
+	}
+	for (n = 0; n < PORT_GIC_INTIDS / 64; n++) {
+		core->arch.lr_pending[n] = 0;
+	}
+	write_sysreg(ich_ap1r0_el2, 0);
+	write_sysreg(ich_ap0r0_el2, 0);
+	write_sysreg(ich_vmcr_el2, 0);
+	write_sysreg(ich_hcr_el2, ICH_HCR_EN);
+	mmio_write32(sgi + GICD_ICENABLER, ~keep);
+	mmio_write32(sgi + GICD_ICPENDR, ~keep);
+	mmio_write32(sgi + GICD_ICACTIVER, ~keep);
+	for (n = 0; n < 32; n += 4) {
+		mmio_write32(sgi + GICD_IPRIORITYR + n, 0xa0a0a0a0u);
+	}
+	isb();
+}
+
+/* ---- boot ------------------------------------------------------------- */
+
+/* One past the last SPI the distributor implements. */
+RUMKV_BOOT static uint32_t gicd_spi_end(void)
+{
+	uint32_t lines =
+		((mmio_read32(gic_gicd_base + GICD_TYPER) & 0x1f) + 1) * 32;
+
+	return lines > GIC_SPURIOUS ? GIC_SPURIOUS : lines;
+}
+
+RUMKV_BOOT int gic_machine_init(const struct rumkv_plan *plan)
+{
+	uint32_t lines;
+	uint32_t i;
+
+	if (plan->platform.irqc_kind != RUMKV_IRQC_GICV3 ||
+	    plan->platform.irqc_reg_count < 2) {
+		return -1;
+	}
+	gic_gicd_base = plan->platform.irqc_regs[0].pa;
+	gic_gicr_base = plan->platform.irqc_regs[1].pa;
+	aarch64_console_irq = plan->platform.uart_irq;
+
+	mmio_write32(gic_gicd_base + GICD_CTLR, 0);
+	gicd_wait_rwp();
+	lines = gicd_spi_end();
+	for (i = 32; i < lines; i += 32) {
+		mmio_write32(gic_gicd_base + GICD_IGROUPR + i / 8, ~0u);
+		mmio_write32(gic_gicd_base + GICD_ICENABLER + i / 8, ~0u);
+		mmio_write32(gic_gicd_base + GICD_ICPENDR + i / 8, ~0u);
+		mmio_write32(gic_gicd_base + GICD_ICACTIVER + i / 8, ~0u);
+	}
+	for (i = 32; i < lines; i += 4) {
+		mmio_write32(gic_gicd_base + GICD_IPRIORITYR + i, 0xa0a0a0a0u);
+	}
+	mmio_write32(gic_gicd_base + GICD_CTLR,
+		     GICD_CTLR_ARE | GICD_CTLR_ENABLE_G1);
+	gicd_wait_rwp();
+	return 0;
+}
+
+RUMKV_BOOT static uint64_t gicr_find(uint64_t hwid)
+{
+	uint64_t frame = gic_gicr_base;
+
+	for (;;) {
+		uint64_t typer = mmio_read64(frame + GICR_TYPER);
+
+		if ((uint32_t)(typer >> 32) == hwid_aff32(hwid)) {
+			return frame;
+		}
+		if (typer & GICR_TYPER_LAST) {
+			return 0;
+		}
+		frame += GICR_FRAME_SIZE;
+	}
+}
+
+/* On each core: wake its redistributor, put all its SGIs/PPIs in group 1,
+ * enable RumKV's own two, and set up the EL2 view of the CPU interface. */
+RUMKV_BOOT void gic_core_init(struct rumkv_core *core)
+{
+	uint64_t rd = gicr_find(core->hwid);
+	uint64_t sgi = rd + GICR_SGI_BASE;
+
+	core->arch.gicr_rd = rd;
+	mmio_write32(rd + GICR_WAKER, mmio_read32(rd + GICR_WAKER) &
+					      ~GICR_WAKER_PROCESSOR_SLEEP);
+	while (mmio_read32(rd + GICR_WAKER) & GICR_WAKER_CHILDREN_ASLEEP) {
+	}
+	mmio_write32(sgi + GICD_IGROUPR, ~0u);
+	core->arch.lr_count = gic_lr_count();
+	gic_core_reset_guest(core);
+	mmio_write32(sgi + GICD_ISENABLER,
+		     (1u << GIC_SGI_RUMKV) | (1u << GIC_PPI_MAINTENANCE));
+
+	write_sysreg(icc_sre_el2, 0xf); /* SRE, DFB, DIB, EL1 may use SRE */
+	isb();
+	write_sysreg(icc_pmr_el1, 0xff);
+	write_sysreg(icc_bpr1_el1, 0);
+	write_sysreg(icc_ctlr_el1, 1u << 1); /* EOImode: drop, then DIR */
+	write_sysreg(icc_igrpen1_el1, 1);
+	isb();
+}

@@ -1,0 +1,302 @@
+// SPDX-License-Identifier: MIT
+/*
+ * Synchronous exceptions from a cell, decoded from ESR_EL2: calls (HVC,
+ * SMC), the few system-register writes RumKV emulates, accesses to the
+ * emulated interrupt controller and UART, and everything else, which is a
+ * violation that ends the cell with a report a person can act on.
+ */
+#include "trap.h"
+
+#include <aarch64/gicv3.h>
+#include <aarch64/sysreg.h>
+#include <rumkv/format.h>
+#include <rumkv/port.h>
+
+#include <stdarg.h>
+
+static void skip_instruction(void)
+{
+	write_sysreg(elr_el2, read_sysreg(elr_el2) + 4);
+}
+
+uint64_t port_core_guest_pc(const struct rumkv_core *core)
+{
+	uint64_t ec = read_sysreg(esr_el2) >> ESR_EC_SHIFT;
+	uint64_t elr = read_sysreg(elr_el2);
+
+	(void)core;
+	/* After HVC (and an SMC RumKV has handled) ELR is past the call. */
+	return ec == ESR_EC_HVC64 || ec == ESR_EC_SMC64 ? elr - 4 : elr;
+}
+
+static const char *ec_name(uint32_t ec)
+{
+	switch (ec) {
+	case ESR_EC_UNKNOWN:
+		return "undefined instruction";
+	case ESR_EC_WFX:
+		return "trapped WFI/WFE";
+	case ESR_EC_FP:
+		return "trapped FP/SIMD access";
+	case ESR_EC_ILLEGAL:
+		return "illegal execution state";
+	case ESR_EC_SYSREG:
+		return "trapped system register access";
+	case ESR_EC_SVE:
+		return "trapped SVE access";
+	case ESR_EC_IABT_LOW:
+		return "instruction fetch outside the cell";
+	case ESR_EC_PC_ALIGN:
+		return "PC alignment fault";
+	case ESR_EC_SP_ALIGN:
+		return "SP alignment fault";
+	case ESR_EC_SERROR:
+		return "SError";
+	default:
+		return "unexpected exception";
+	}
+}
+
+/* "translation fault, level 2", from a data or instruction fault status. */
+static const char *fsc_name(uint32_t fsc, unsigned *level)
+{
+	*level = fsc & 3;
+	switch (fsc >> 2) {
+	case 1:
+		return "translation fault";
+	case 2:
+		return "access flag fault";
+	case 3:
+		return "permission fault";
+	default:
+		return fsc == 0x21 ? "alignment fault" : "external abort";
+	}
+}
+
+static RUMKV_NORETURN void violation(struct rumkv_core *core, uint32_t reason,
+				     uint64_t ipa, bool ipa_valid,
+				     const char *fmt, ...)
+	__attribute__((format(printf, 5, 6)));
+
+static RUMKV_NORETURN void violation(struct rumkv_core *core, uint32_t reason,
+				     uint64_t ipa, bool ipa_valid,
+				     const char *fmt, ...)
+{
+	struct rumkv_fault f = {
+		.reason = reason,
+		.pc = read_sysreg(elr_el2),
+		.ipa = ipa,
+		.ipa_valid = ipa_valid,
+	};
+	va_list ap;
+
+	va_start(ap, fmt);
+	rumkv_vsnprintf(f.cause, sizeof(f.cause), fmt, ap);
+	va_end(ap);
+	rumkv_cell_terminate(core, &f);
+}
+
+static uint64_t fault_ipa(void)
+{
+	return (read_sysreg(hpfar_el2) >> 4) << 12 |
+	       (read_sysreg(far_el2) & 0xfff);
+}
+
+/* Returns an emulated register read to the guest's Rt, as the load
+ * instruction would have (zero- or sign-extended, W or X register). */
+static void load_result(struct trap_frame *f, uint32_t iss, uint64_t value,
+			uint8_t size)
+{
+	unsigned rt = (iss >> DABT_SRT_SHIFT) & 0x1f;
+
+	if ((iss & DABT_SSE) != 0 && size < 8) {
+		unsigned shift = 64 - 8 * size;
+
+		value = (uint64_t)((int64_t)(value << shift) >> shift);
+	}
+	if ((iss & DABT_SF) == 0) {
+		value &= 0xffffffffull;
+	}
+	if (rt != 31) {
+		f->x[rt] = value;
+	}
+}
+
+static void trap_data_abort(struct rumkv_core *core, struct trap_frame *f,
+			    uint64_t esr)
+{
+	uint32_t iss = (uint32_t)(esr & ESR_ISS_MASK);
+	uint64_t ipa = fault_ipa();
+	struct rumkv_mmio_access acc = {
+		.ipa = ipa,
+		.size = (uint8_t)(1u << ((iss >> DABT_SAS_SHIFT) & 3)),
+		.write = (iss & DABT_WNR) != 0,
+	};
+	unsigned rt = (iss >> DABT_SRT_SHIFT) & 0x1f;
+	const char *what;
+	unsigned level;
+
+	if ((iss & DABT_ISV) != 0 && (iss & DABT_S1PTW) == 0) {
+		if (acc.write) {
+			acc.value = rt == 31 ? 0 : f->x[rt];
+			if (acc.size < 8) {
+				acc.value &= (1ull << (8 * acc.size)) - 1;
+			}
+		}
+		if (vgic_mmio(core, &acc) ||
+		    rumkv_mmio_emulate(core, &acc) == 0) {
+			if (!acc.write) {
+				load_result(f, iss, acc.value, acc.size);
+			}
+			skip_instruction();
+			return;
+		}
+	} else if (vgic_mmio(core, &acc)) {
+		violation(core, RUMKV_REASON_BAD_MMIO, ipa, true,
+			  "interrupt controller access by an instruction RumKV "
+			  "cannot emulate (use plain LDR/STR)");
+	}
+	what = fsc_name(iss & DABT_FSC_MASK, &level);
+	if ((iss & DABT_S1PTW) != 0) {
+		violation(core, RUMKV_REASON_STAGE2_FAULT, ipa, true,
+			  "stage-2 fault: stage-1 table walk (%s, level %u)",
+			  what, level);
+	}
+	violation(core, RUMKV_REASON_STAGE2_FAULT, ipa, true,
+		  "stage-2 fault: %s %u bytes (%s, level %u)",
+		  acc.write ? "write" : "read",
+		  (iss & DABT_ISV) ? acc.size : 0u, what, level);
+}
+
+/* System register and system instruction encodings (ISS of EC 0x18,
+ * without Rt and direction). */
+#define SYSREG_KEY(op0, op1, crn, crm, op2) \
+	((op0) << 20 | (op2) << 17 | (op1) << 14 | (crn) << 10 | (crm) << 1)
+#define SYSREG_KEY_MASK 0x3ffc1eu
+#define SYSREG_ICC_SGI1R SYSREG_KEY(3u, 0u, 12u, 11u, 5u)
+#define SYSREG_ICC_ASGI1R SYSREG_KEY(3u, 0u, 12u, 11u, 6u)
+#define SYSREG_ICC_SGI0R SYSREG_KEY(3u, 0u, 12u, 11u, 7u)
+#define SYSREG_DC_ISW SYSREG_KEY(1u, 0u, 7u, 6u, 2u)
+#define SYSREG_DC_CSW SYSREG_KEY(1u, 0u, 7u, 10u, 2u)
+#define SYSREG_DC_CISW SYSREG_KEY(1u, 0u, 7u, 14u, 2u)
+
+static void trap_sysreg(struct rumkv_core *core, struct trap_frame *f,
+			uint64_t esr)
+{
+	uint32_t iss = (uint32_t)(esr & ESR_ISS_MASK);
+	uint32_t key = iss & SYSREG_KEY_MASK;
+	bool read = (iss & 1) != 0;
+	unsigned rt = (iss >> 5) & 0x1f;
+	uint64_t value = rt == 31 ? 0 : f->x[rt];
+
+	if (!read && (key == SYSREG_ICC_SGI1R || key == SYSREG_ICC_ASGI1R)) {
+		vgic_sgi(core, value);
+		skip_instruction();
+		return;
+	}
+	if (!read && key == SYSREG_ICC_SGI0R) {
+		/* Group 0 is not offered: as if the SGI had no target. */
+		skip_instruction();
+		return;
+	}
+	if (key == SYSREG_DC_ISW || key == SYSREG_DC_CSW ||
+	    key == SYSREG_DC_CISW) {
+		/* Set/way maintenance would act on caches other cells use;
+		 * a cell must clean by address. Skipped, as documented. */
+		skip_instruction();
+		return;
+	}
+	violation(core, RUMKV_REASON_TRAPPED_INSN, 0, false,
+		  "%s %s S%u_%u_C%u_C%u_%u (not available to cells)",
+		  read ? "read of" : "write to",
+		  (iss >> 20 & 3) == 1 ? "system instruction" : "register",
+		  iss >> 20 & 3, iss >> 14 & 7, iss >> 10 & 15, iss >> 1 & 15,
+		  iss >> 17 & 7);
+}
+
+void aarch64_trap_sync(struct trap_frame *f)
+{
+	struct rumkv_core *core = port_core_self();
+	uint64_t esr = read_sysreg(esr_el2);
+	uint32_t ec = (uint32_t)(esr >> ESR_EC_SHIFT);
+
+	core->exits++;
+	switch (ec) {
+	case ESR_EC_HVC64:
+		aarch64_smccc(core, f->x, (esr & 0xffff) == 0);
+		return;
+	case ESR_EC_SMC64:
+		/* A trapped SMC returns to itself: step over it. Cells reach
+		 * the same services as through HVC; no call ever reaches
+		 * the platform firmware. */
+		skip_instruction();
+		aarch64_smccc(core, f->x, (esr & 0xffff) == 0);
+		return;
+	case ESR_EC_SYSREG:
+		trap_sysreg(core, f, esr);
+		return;
+	case ESR_EC_DABT_LOW:
+		trap_data_abort(core, f, esr);
+		return;
+	case ESR_EC_IABT_LOW: {
+		unsigned level;
+		const char *what = fsc_name(esr & DABT_FSC_MASK, &level);
+
+		violation(core, RUMKV_REASON_STAGE2_FAULT, fault_ipa(), true,
+			  "stage-2 fault: instruction fetch (%s, level %u)",
+			  what, level);
+	}
+	default:
+		violation(core, RUMKV_REASON_TRAPPED_INSN, 0, false,
+			  "%s (ESR 0x%llx)", ec_name(ec),
+			  (unsigned long long)esr);
+	}
+}
+
+void aarch64_trap_irq(struct trap_frame *f)
+{
+	struct rumkv_core *core = port_core_self();
+
+	(void)f;
+	core->exits++;
+	gic_irq_slow(core, core->arch.irq_intid);
+}
+
+void aarch64_trap_serror(struct trap_frame *f)
+{
+	struct rumkv_core *core = port_core_self();
+
+	(void)f;
+	violation(core, RUMKV_REASON_BAD_EXCEPTION, 0, false,
+		  "SError (ESR 0x%llx)",
+		  (unsigned long long)read_sysreg(esr_el2));
+}
+
+void aarch64_trap_unexpected(struct trap_frame *f)
+{
+	struct rumkv_core *core = port_core_self();
+
+	(void)f;
+	violation(core, RUMKV_REASON_BAD_EXCEPTION, 0, false, "unexpected FIQ");
+}
+
+/* An exception in RumKV itself: a RumKV bug. Report it and stop this core;
+ * the other cores and their cells keep running. */
+void aarch64_trap_el2(struct trap_frame *f)
+{
+	char msg[160];
+	size_t n;
+
+	n = rumkv_snprintf(
+		msg, sizeof(msg),
+		"rumkv: internal fault: ESR 0x%llx ELR 0x%llx FAR 0x%llx "
+		"LR 0x%llx\n",
+		(unsigned long long)read_sysreg(esr_el2),
+		(unsigned long long)read_sysreg(elr_el2),
+		(unsigned long long)read_sysreg(far_el2),
+		(unsigned long long)f->x[30]);
+	port_console_write(msg, n);
+	for (;;) {
+		__asm__ volatile("wfe");
+	}
+}

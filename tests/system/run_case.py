@@ -1,0 +1,171 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: MIT
+"""Boots one RumKV image on a fresh QEMU and checks what the cells print.
+
+Usage: run_case.py QEMU FIRMWARE CASE.dts [SCRATCH_DIR]
+
+The case's partition file carries the expectations as comment lines:
+
+  // qemu: ARGS            extra QEMU arguments (repeatable; @SCRATCH@ is
+  //                       replaced by a scratch directory for disk images)
+  // disk: NAME SIZE       creates @SCRATCH@/NAME of SIZE bytes first
+  // expect: REGEX         a console line must match, after the line that
+  //                       matched the previous `expect` (order matters)
+  // expect-any: REGEX     some console line must match (anywhere)
+  // count: N REGEX        exactly N console lines match
+  // reject: REGEX         no console line may match
+  // exit: N               QEMU's exit status (default 0)
+  // timeout: SECONDS      wall-clock limit for the whole run (default 60)
+  // input-after: REGEX => TEXT
+  //                       once a line matches, types TEXT (\\n for Enter)
+
+The QEMU machine is always the board the partitions are written for:
+virt with EL2 and GICv3, 8 Cortex-A57 cores, 2 GiB. Nothing leaves this
+machine: the only network backends cases use are user-mode with
+restrict=on. Exit status: 0 pass, 1 fail.
+"""
+import os
+import re
+import select
+import shlex
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+
+BOARD = ["-M", "virt,virtualization=on,gic-version=3", "-cpu", "cortex-a57",
+         "-smp", "8", "-m", "2G", "-nic", "none", "-display", "none",
+         "-monitor", "none", "-serial", "stdio", "-no-reboot"]
+
+
+def parse_case(path):
+    case = {"qemu": [], "disks": [], "expect": [], "expect_any": [],
+            "count": [], "reject": [], "exit": 0, "timeout": 60.0,
+            "input": []}
+    with open(path, encoding="utf-8") as f:
+        for line in f:
+            m = re.match(r"\s*//\s*([a-z-]+):\s?(.*)$", line.rstrip("\n"))
+            if not m:
+                continue
+            key, value = m.group(1), m.group(2)
+            if key == "qemu":
+                case["qemu"] += shlex.split(value)
+            elif key == "disk":
+                name, size = value.split()
+                case["disks"].append((name, int(size, 0)))
+            elif key == "expect":
+                case["expect"].append(re.compile(value))
+            elif key == "expect-any":
+                case["expect_any"].append(re.compile(value))
+            elif key == "count":
+                n, rx = value.split(None, 1)
+                case["count"].append((int(n), re.compile(rx)))
+            elif key == "reject":
+                case["reject"].append(re.compile(value))
+            elif key == "exit":
+                case["exit"] = int(value)
+            elif key == "timeout":
+                case["timeout"] = float(value)
+            elif key == "input-after":
+                rx, text = value.split(" => ", 1)
+                case["input"].append([re.compile(rx),
+                                      text.replace("\\n", "\n"), False])
+    return case
+
+
+def run(qemu, firmware, case, scratch):
+    for name, size in case["disks"]:
+        with open(os.path.join(scratch, name), "wb") as f:
+            f.truncate(size)
+    args = [a.replace("@SCRATCH@", scratch) for a in case["qemu"]]
+    cmd = [qemu] + BOARD + ["-kernel", firmware] + args
+    print("$ " + " ".join(shlex.quote(c) for c in cmd), flush=True)
+    proc = subprocess.Popen(cmd, stdin=subprocess.PIPE,
+                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    lines, partial = [], b""
+    deadline = time.monotonic() + case["timeout"]
+    timed_out = False
+    while True:
+        left = deadline - time.monotonic()
+        if left <= 0:
+            timed_out = True
+            break
+        ready, _, _ = select.select([proc.stdout], [], [], min(left, 0.5))
+        if not ready:
+            if proc.poll() is not None:
+                break
+            continue
+        chunk = os.read(proc.stdout.fileno(), 65536)
+        if not chunk:
+            break
+        partial += chunk
+        *complete, partial = partial.split(b"\n")
+        for raw in complete:
+            line = raw.decode("utf-8", "replace").rstrip("\r")
+            lines.append(line)
+            print(line, flush=True)
+            for item in case["input"]:
+                if not item[2] and item[0].search(line):
+                    item[2] = True
+                    proc.stdin.write(item[1].encode())
+                    proc.stdin.flush()
+    if partial:
+        lines.append(partial.decode("utf-8", "replace"))
+        print(lines[-1], flush=True)
+    if proc.poll() is None:
+        proc.send_signal(signal.SIGTERM)
+        try:
+            proc.wait(5)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+    return lines, proc.returncode, timed_out
+
+
+def check(case, lines, status, timed_out):
+    failures = []
+    if timed_out:
+        failures.append(f"timed out after {case['timeout']:.0f} s")
+    elif status != case["exit"]:
+        failures.append(f"QEMU exit status {status}, expected {case['exit']}")
+    at = 0
+    for rx in case["expect"]:
+        while at < len(lines) and not rx.search(lines[at]):
+            at += 1
+        if at == len(lines):
+            failures.append(f"no line matches /{rx.pattern}/ "
+                            "(after the previous expectation)")
+            break
+        at += 1
+    for rx in case["expect_any"]:
+        if not any(rx.search(line) for line in lines):
+            failures.append(f"no line matches /{rx.pattern}/")
+    for n, rx in case["count"]:
+        got = sum(1 for line in lines if rx.search(line))
+        if got != n:
+            failures.append(f"{got} lines match /{rx.pattern}/, expected {n}")
+    for rx in case["reject"]:
+        bad = [line for line in lines if rx.search(line)]
+        if bad:
+            failures.append(f"line matches rejected /{rx.pattern}/: {bad[0]}")
+    return failures
+
+
+def main():
+    if len(sys.argv) < 4:
+        sys.exit(__doc__)
+    qemu, firmware, case_file = sys.argv[1:4]
+    case = parse_case(case_file)
+    with tempfile.TemporaryDirectory(prefix="rumkv-case-") as scratch:
+        lines, status, timed_out = run(qemu, firmware, case, scratch)
+    failures = check(case, lines, status, timed_out)
+    for failure in failures:
+        print(f"FAIL: {os.path.basename(case_file)}: {failure}")
+    if not failures:
+        print(f"PASS: {os.path.basename(case_file)}")
+    sys.exit(1 if failures else 0)
+
+
+if __name__ == "__main__":
+    main()

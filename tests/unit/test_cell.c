@@ -1,0 +1,280 @@
+// SPDX-License-Identifier: MIT
+/*
+ * The cell model over the fake port: boot, core ownership, PSCI-style
+ * vcore control, and the lifecycle (halt, restart up to the limit, power
+ * off) with what each step must revoke, scrub and report.
+ */
+#include "fake_machine.h"
+
+#include <criterion/criterion.h>
+#include <rumkv/error.h>
+#include <string.h>
+
+static bool ram_is_zero(int c)
+{
+	const uint8_t *p = fake.ram + (FM_CELL_RAM(c) - FM_RAM_BASE);
+	uint64_t i;
+
+	for (i = 0; i < FM_CELL_RAM_SIZE; i++) {
+		if (p[i] != 0) {
+			return false;
+		}
+	}
+	return true;
+}
+
+static bool image_loaded(int c)
+{
+	const uint8_t *p = fake.ram + (FM_CELL_RAM(c) - FM_RAM_BASE);
+	uint64_t i;
+
+	for (i = 0; i < FM_IMAGE_SIZE; i++) {
+		if (p[i] != fake_image_byte(c, i)) {
+			return false;
+		}
+	}
+	return p[FM_DTB_OFFSET] == 0xd0 + c;
+}
+
+Test(cell, boot_builds_every_cell)
+{
+	uint64_t out;
+	uint32_t attr;
+	int c;
+
+	fm_build();
+	cr_assert_eq(fm_boot(), FAKE_ENTER);
+	cr_assert_eq(fake_count(FAKE_POWER_ON, -1, -1), 7,
+		     "the boot core powers on the seven others");
+	cr_assert_eq(fake_count(FAKE_BOOT_DONE, -1, -1), 1);
+	for (c = 0; c < 3; c++) {
+		cr_assert_eq(fm_cell(c)->state, RUMKV_CELL_RUNNING);
+		cr_assert(image_loaded(c), "cell %d image and DTB copied", c);
+		cr_assert_eq(rumkv_pt_lookup(&fm_cell(c)->stage2,
+					     FM_CELL_RAM(c) + 0x1234, &out,
+					     &attr, NULL),
+			     RUMKV_OK);
+		cr_assert_eq(out, FM_CELL_RAM(c) + 0x1234);
+		cr_assert_eq(attr, RUMKV_ATTR_R | RUMKV_ATTR_W | RUMKV_ATTR_X);
+		cr_assert_eq(rumkv_pt_lookup(&fm_cell(c)->stage2, FM_STATUS_IPA,
+					     &out, &attr, NULL),
+			     RUMKV_OK);
+		cr_assert_eq(out, FM_RAM_BASE, "status page is RumKV's page");
+		cr_assert_eq(attr, RUMKV_ATTR_R, "status page is read-only");
+		cr_assert_eq(fm_status(c)->state, RUMKV_CELL_RUNNING);
+		cr_assert_eq(fm_status(c)->rights, fm.cells[c].initial_rights);
+		/* No cell reaches another's RAM or RumKV's. */
+		cr_assert_not(fm_mapped(c, FM_CELL_RAM((c + 1) % 3)));
+		cr_assert_not(fm_mapped(c, FM_RAM_BASE));
+	}
+	cr_assert_eq(rumkv_pt_lookup(&fm_cell(FM_A)->stage2, 0x0a003e00, &out,
+				     &attr, NULL),
+		     RUMKV_OK);
+	cr_assert_eq(out, 0x0a003e00);
+	cr_assert_eq(attr, RUMKV_ATTR_R | RUMKV_ATTR_W | RUMKV_ATTR_DEVICE);
+	cr_assert(fake_seen(FAKE_IRQ_ASSIGN, FM_A, 79));
+	cr_assert(fake_seen(FAKE_IRQ_ASSIGN, FM_C, 55));
+	cr_assert(fake_seen(FAKE_IOMMU_ATTACH, FM_B, 5));
+	cr_assert_not(fake_seen(FAKE_IRQ_ASSIGN, FM_A, 34));
+	cr_assert(strstr(fake.console, "rumkv: cell B: 2 cores (hw 0x4,0x5)") !=
+		  NULL);
+}
+
+Test(cell, cores_belong_to_one_cell)
+{
+	uint32_t v;
+
+	fm_boot_all();
+	for (v = 0; v < 4; v++) {
+		cr_assert_eq(fm_core(FM_A, v)->index, v);
+		cr_assert_eq(fm_core(FM_A, v)->cell, fm_cell(FM_A));
+		cr_assert_eq(fm_core(FM_A, v)->vindex, v);
+	}
+	cr_assert_eq(fm_core(FM_B, 1)->index, 5);
+	cr_assert_eq(fm_core(FM_C, 0)->index, 6);
+	cr_assert_null(fm_core(FM_B, 2), "B has two vcores");
+	cr_assert_eq(fm_core(FM_A, 0)->state, RUMKV_CORE_RUNNING);
+	cr_assert_eq(fm_core(FM_A, 1)->state, RUMKV_CORE_PARKED);
+}
+
+Test(cell, vcore_on_only_own_cores_and_entry_in_ram)
+{
+	struct rumkv_core *b0;
+
+	fm_boot_all();
+	b0 = fm_core(FM_B, 0);
+	cr_assert_eq(rumkv_vcore_on(b0, 2, FM_CELL_RAM(FM_B), 0), RUMKV_EINVAL);
+	cr_assert_eq(rumkv_vcore_on(b0, ~0u, FM_CELL_RAM(FM_B), 0),
+		     RUMKV_EINVAL);
+	cr_assert_eq(rumkv_vcore_on(b0, 1, FM_CELL_RAM(FM_A), 0), RUMKV_ERANGE,
+		     "entry in another cell's RAM");
+	cr_assert_eq(rumkv_vcore_on(b0, 1, ~0ull, 0), RUMKV_ERANGE);
+	cr_assert_eq(rumkv_vcore_on(b0, 0, FM_CELL_RAM(FM_B), 0), RUMKV_EBUSY,
+		     "already on");
+	cr_assert_eq(rumkv_vcore_state(b0, 1), 1, "off");
+	cr_assert_eq(rumkv_vcore_on(b0, 1, FM_CELL_RAM(FM_B) + 0x80, 42),
+		     RUMKV_OK);
+	cr_assert_eq(rumkv_vcore_state(b0, 1), 2, "on pending");
+	cr_assert_eq(rumkv_vcore_on(b0, 1, FM_CELL_RAM(FM_B), 0), RUMKV_ESTATE);
+	cr_assert_eq(fm_run_parked(fm_core(FM_B, 1)), FAKE_ENTER);
+	cr_assert(fake_seen(FAKE_ENTER, FM_B, FM_CELL_RAM(FM_B) + 0x80));
+	cr_assert_eq(rumkv_vcore_state(b0, 1), 0, "on");
+	cr_assert_eq(rumkv_vcore_state(b0, 5), RUMKV_EINVAL);
+}
+
+Test(cell, halt_revokes_scrubs_and_reports)
+{
+	struct rumkv_core *a0;
+
+	fm_boot_all();
+	a0 = fm_core(FM_A, 0);
+	cr_assert_eq(rumkv_vcore_on(a0, 2, FM_CELL_RAM(FM_A), 0), RUMKV_OK);
+	cr_assert_eq(fm_run_parked(fm_core(FM_A, 2)), FAKE_ENTER);
+	fake_reset();
+
+	cr_assert_eq(fm_violation(a0, RUMKV_REASON_STAGE2_FAULT), FAKE_WAIT,
+		     "the faulting core parks");
+	cr_assert_eq(fm_cell(FM_A)->state, RUMKV_CELL_TERMINATED);
+	cr_assert_eq(fm_cell(FM_A)->reason, RUMKV_REASON_STAGE2_FAULT);
+	cr_assert_eq(fm_core(FM_A, 2)->state, RUMKV_CORE_PARKED,
+		     "the cell's other running core was parked");
+	cr_assert_eq(fm_core(FM_A, 0)->state, RUMKV_CORE_PARKED);
+	cr_assert(ram_is_zero(FM_A), "RAM scrubbed");
+	cr_assert_not(fm_mapped(FM_A, FM_CELL_RAM(FM_A)));
+	cr_assert_not(fm_mapped(FM_A, 0x0a003e00));
+	cr_assert(fake_invalidated(FM_A, 0x0a003000, 0x1000));
+	cr_assert(fake_seen(FAKE_IRQ_REVOKE, FM_A, 79));
+	cr_assert(fake_seen(FAKE_IRQ_REVOKE, FM_A, 71));
+	cr_assert(fake_seen(FAKE_MMIO_WRITE, -1, 0x0a003e00 + 0x70),
+		  "virtio device reset stops its DMA");
+	cr_assert_eq(fm_status(FM_A)->state, RUMKV_CELL_TERMINATED);
+	cr_assert_eq(fm_status(FM_A)->reason, RUMKV_REASON_STAGE2_FAULT);
+	cr_assert_eq(fm_status(FM_A)->rights, 0);
+	cr_assert_str_eq(
+		fake.console,
+		"rumkv: cell A core 0 (hw 0x0): stage-2 fault: write 4 "
+		"bytes (translation fault, level 2) at IPA 0x40c00000, "
+		"PC 0x40801234; halted\n");
+	/* The others never notice. */
+	cr_assert_eq(fm_cell(FM_B)->state, RUMKV_CELL_RUNNING);
+	cr_assert(fm_mapped(FM_C, FM_CELL_RAM(FM_C)));
+	cr_assert(image_loaded(FM_C));
+	cr_assert_eq(fake_count(FAKE_IRQ_REVOKE, FM_C, -1), 0);
+	cr_assert_eq(fake_count(FAKE_KICK, -1, 6), 0);
+	cr_assert_eq(fm_core(FM_C, 0)->state, RUMKV_CORE_RUNNING);
+}
+
+Test(cell, second_fault_while_ending_just_parks)
+{
+	fm_boot_all();
+	cr_assert_eq(fm_violation(fm_core(FM_C, 0), RUMKV_REASON_TRAPPED_INSN),
+		     FAKE_WAIT);
+	fake_reset();
+	cr_assert_eq(fm_violation(fm_core(FM_C, 1), RUMKV_REASON_TRAPPED_INSN),
+		     FAKE_WAIT);
+	cr_assert_eq(fake.console_len, 0, "no second report");
+}
+
+Test(cell, restart_until_the_limit)
+{
+	int run;
+
+	fm_boot_all();
+	for (run = 1; run <= 2; run++) {
+		fake_reset();
+		cr_assert_eq(fm_violation(fm_core(FM_B, 1),
+					  RUMKV_REASON_STAGE2_FAULT),
+			     FAKE_WAIT);
+		cr_assert_eq(fm_cell(FM_B)->state, RUMKV_CELL_RUNNING);
+		cr_assert_eq(fm_cell(FM_B)->restart_count, (uint32_t)run);
+		cr_assert_eq(fm_status(FM_B)->restart_count, (uint32_t)run);
+		cr_assert_eq(fm_status(FM_B)->state, RUMKV_CELL_RUNNING);
+		cr_assert_eq(fm_cell(FM_B)->rights,
+			     fm.cells[FM_B].initial_rights);
+		cr_assert(image_loaded(FM_B), "pristine image back");
+		cr_assert(fm_mapped(FM_B, FM_CELL_RAM(FM_B)));
+		cr_assert(fm_mapped(FM_B, 0x09010000), "devices back");
+		cr_assert(fake_seen(FAKE_IRQ_ASSIGN, FM_B, 34));
+		cr_assert(fake_seen(FAKE_IOMMU_DETACH, FM_B, 5));
+		cr_assert(fake_seen(FAKE_IOMMU_ATTACH, FM_B, 5));
+		cr_assert_eq(fm_core(FM_B, 0)->state, RUMKV_CORE_STARTING,
+			     "vcore 0 starts again");
+		cr_assert(strstr(fake.console, "restarting") != NULL);
+		cr_assert_eq(fm_run_parked(fm_core(FM_B, 0)), FAKE_ENTER);
+		cr_assert(fake_seen(FAKE_ENTER, FM_B, FM_CELL_RAM(FM_B)));
+	}
+	fake_reset();
+	cr_assert_eq(fm_violation(fm_core(FM_B, 0), RUMKV_REASON_STAGE2_FAULT),
+		     FAKE_WAIT);
+	cr_assert_eq(fm_cell(FM_B)->state, RUMKV_CELL_TERMINATED);
+	cr_assert(strstr(fake.console, "restart limit 2 reached, halted") !=
+		  NULL);
+	cr_assert(ram_is_zero(FM_B));
+}
+
+static void vcore_off(void *core)
+{
+	rumkv_vcore_off(core);
+}
+
+static void system_reset(void *core)
+{
+	rumkv_cell_system_off(core, true);
+}
+
+Test(cell, last_core_off_powers_the_cell_off)
+{
+	fm_boot_all();
+	fake_reset();
+	cr_assert_eq(fake_run(fm_core(FM_C, 0), vcore_off, fm_core(FM_C, 0)),
+		     FAKE_WAIT);
+	cr_assert_eq(fm_cell(FM_C)->state, RUMKV_CELL_TERMINATED);
+	cr_assert_eq(fm_cell(FM_C)->reason, RUMKV_REASON_SYSTEM_OFF);
+	cr_assert_str_eq(fake.console, "rumkv: cell C powered off\n");
+}
+
+Test(cell, core_off_with_others_running_only_parks)
+{
+	fm_boot_all();
+	cr_assert_eq(rumkv_vcore_on(fm_core(FM_A, 0), 1, FM_CELL_RAM(FM_A), 0),
+		     RUMKV_OK);
+	cr_assert_eq(fm_run_parked(fm_core(FM_A, 1)), FAKE_ENTER);
+	cr_assert_eq(fake_run(fm_core(FM_A, 1), vcore_off, fm_core(FM_A, 1)),
+		     FAKE_WAIT);
+	cr_assert_eq(fm_cell(FM_A)->state, RUMKV_CELL_RUNNING);
+	cr_assert_eq(fm_core(FM_A, 1)->state, RUMKV_CORE_PARKED);
+}
+
+Test(cell, reset_restarts_without_counting)
+{
+	fm_boot_all();
+	fake_reset();
+	cr_assert_eq(fm_cell(FM_C)->plan->policy, RUMKV_POLICY_HALT);
+	cr_assert_eq(fake_run(fm_core(FM_C, 1), system_reset, fm_core(FM_C, 1)),
+		     FAKE_WAIT);
+	cr_assert_eq(fm_cell(FM_C)->state, RUMKV_CELL_RUNNING,
+		     "a reset reboots even a halt-policy cell");
+	cr_assert_eq(fm_cell(FM_C)->restart_count, 0);
+	cr_assert_eq(fm_cell(FM_C)->reason, RUMKV_REASON_SYSTEM_RESET);
+	cr_assert_eq(fm_core(FM_C, 0)->state, RUMKV_CORE_STARTING);
+	cr_assert_str_eq(fake.console, "rumkv: cell C reset\n");
+}
+
+Test(cell, machine_powers_off_after_the_last_cell)
+{
+	fm_boot_all();
+	cr_assert_eq(fm_violation(fm_core(FM_A, 0), RUMKV_REASON_STAGE2_FAULT),
+		     FAKE_WAIT);
+	cr_assert_eq(fm_violation(fm_core(FM_C, 1), RUMKV_REASON_STAGE2_FAULT),
+		     FAKE_WAIT);
+	cr_assert_eq(fake_count(FAKE_SYSTEM_OFF, -1, -1), 0);
+	/* B's vcore 0 faults, and restarts the cell on itself. */
+	cr_assert_eq(fm_violation(fm_core(FM_B, 0), RUMKV_REASON_STAGE2_FAULT),
+		     FAKE_ENTER, "B restarts");
+	cr_assert_eq(fm_violation(fm_core(FM_B, 0), RUMKV_REASON_STAGE2_FAULT),
+		     FAKE_ENTER);
+	cr_assert_eq(fm_violation(fm_core(FM_B, 0), RUMKV_REASON_STAGE2_FAULT),
+		     FAKE_SYSTEM_OFF, "the last cell's end stops the machine");
+	cr_assert(strstr(fake.console,
+			 "rumkv: every cell has ended; powering off") != NULL);
+}
