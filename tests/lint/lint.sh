@@ -32,7 +32,8 @@ cppcheck)
 		--suppress=missingIncludeSystem -I include)
 	mapfile -t core < <(sources 'lib/*.c' 'ports/fake/*.c' 'tools/*.c')
 	mapfile -t arm < <(sources 'ports/aarch64/*.c')
-	mapfile -t guests < <(sources 'examples/*.c' 'tests/system/*.c')
+	mapfile -t guests < <(sources 'examples/*.c' 'tests/system/*.c' \
+		'bench/*.c')
 	cppcheck "${common[@]}" -I ports/fake/include -I tools/partition \
 		"${core[@]}"
 	cppcheck "${common[@]}" -I ports/aarch64/include "${arm[@]}"
