@@ -252,6 +252,7 @@ static RUMKV_NORETURN void cell_end(struct rumkv_cell *cell,
 	cell->state = restart ? RUMKV_CELL_RESTARTING : RUMKV_CELL_TERMINATED;
 	cell->reason = f->reason;
 	rumkv_console_flush(core);
+	rumkv_console_line_close(core, &cell->vuart.line);
 	report(cell, core, f, outcome);
 	rumkv_cell_post_and_wait(cell, core, RUMKV_REQ_PARK);
 	core->state = RUMKV_CORE_PARKED;

@@ -66,8 +66,17 @@ void rumkv_pledge(struct rumkv_core *core, uint64_t keep);
  * with the cell's name. */
 void rumkv_console_put(struct rumkv_core *core, const char *s, size_t len);
 
-/* Sends the core's unfinished line, if any, marked as cut short. */
+/* Adds bytes to `line` of the cell named `name`; complete lines go out.
+ * `live`: show the unfinished part at once (the cell taking input). */
+void rumkv_console_line_put(struct rumkv_core *self, const char *name,
+			    struct rumkv_line *line, const char *s, size_t len,
+			    bool live);
+
+/* Sends the core's unfinished hypercall line, if any. */
 void rumkv_console_flush(struct rumkv_core *core);
+
+/* Ends `line` of self's cell: its unfinished part goes out as a line. */
+void rumkv_console_line_close(struct rumkv_core *self, struct rumkv_line *line);
 
 /* One line from RumKV itself, "rumkv: " + the formatted text. */
 void rumkv_log(const char *fmt, ...) __attribute__((format(printf, 1, 2)));

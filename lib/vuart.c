@@ -102,7 +102,9 @@ int rumkv_vuart_access(struct rumkv_core *core, struct rumkv_mmio_access *acc)
 	} else if (off == UART_DR) {
 		char c = (char)acc->value;
 
-		rumkv_console_put(core, &c, 1);
+		rumkv_console_line_put(
+			core, core->cell->plan->name, &u->line, &c, 1,
+			(core->cell->plan->console & RUMKV_CONSOLE_INPUT) != 0);
 	} else if (off >= UART_IBRD && off <= UART_DMACR && off != UART_ICR) {
 		u->regs[off / 4] = (uint32_t)acc->value;
 	}

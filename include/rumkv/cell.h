@@ -37,9 +37,18 @@ enum rumkv_core_state {
 
 struct rumkv_cell;
 
+/* A console line being assembled (lib/console.c). */
+struct rumkv_line {
+	uint32_t len;	/* bytes in buf */
+	uint32_t shown; /* bytes already on screen (the live line) */
+	uint8_t esc;	/* inside an escape sequence */
+	char buf[RUMKV_CONSOLE_LINE_MAX];
+};
+
 /* State of a cell's emulated UART (lib/vuart.c). */
 #define RUMKV_VUART_RX_SIZE 64u
 struct rumkv_vuart {
+	struct rumkv_line line;	 /* what the cell writes, one line at a time */
 	uint32_t regs[0x4c / 4]; /* the plain read/write registers */
 	uint32_t rx_head;
 	uint32_t rx_count;
@@ -55,9 +64,8 @@ struct rumkv_core {
 	uint32_t requests;	 /* RUMKV_REQ_*; atomic */
 	uint64_t start_entry;	 /* for RUMKV_CORE_STARTING */
 	uint64_t start_arg;
-	uint64_t exits; /* traps taken on this core */
-	uint32_t line_len;
-	char line[RUMKV_CONSOLE_LINE_MAX]; /* console line being assembled */
+	uint64_t exits;		/* traps taken on this core */
+	struct rumkv_line line; /* console hypercall output */
 	struct port_core arch;
 };
 

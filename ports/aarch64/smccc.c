@@ -63,6 +63,7 @@ static bool psci_implemented(uint32_t fid)
 	case PSCI_SYSTEM_OFF:
 	case PSCI_SYSTEM_RESET:
 	case PSCI_FEATURES:
+	case SMCCC_VERSION: /* PSCI 1.0 is how callers discover SMCCC 1.1 */
 		return true;
 	default:
 		return false;

@@ -21,6 +21,8 @@
  *   test=pledge-race   vcore 1 keeps writing the device at dev= while
  *                   vcore 0 pledges compute only
  *   test=watch      prints each change of cell `cell=`'s status entry
+ *                   until it has ended; with beat=N, a heartbeat every
+ *                   N polls (50 ms each) as well
  *   test=rtc-irq    takes a PL031 alarm interrupt, arms another, pledges
  *                   the RTC away and counts interrupts that still arrive
  */

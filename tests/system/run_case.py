@@ -7,7 +7,8 @@ Usage: run_case.py QEMU FIRMWARE CASE.dts [SCRATCH_DIR]
 The case's partition file carries the expectations as comment lines:
 
   // qemu: ARGS            extra QEMU arguments (repeatable; @SCRATCH@ is
-  //                       replaced by a scratch directory for disk images)
+  //                       replaced by a scratch directory for disk images,
+  //                       @LINUX@ by the Linux directory, $RUMKV_LINUX_DIR)
   // disk: NAME SIZE       creates @SCRATCH@/NAME of SIZE bytes first
   // expect: REGEX         a console line must match, after the line that
   //                       matched the previous `expect` (order matters)
@@ -78,7 +79,9 @@ def run(qemu, firmware, case, scratch):
     for name, size in case["disks"]:
         with open(os.path.join(scratch, name), "wb") as f:
             f.truncate(size)
-    args = [a.replace("@SCRATCH@", scratch) for a in case["qemu"]]
+    linux = os.environ.get("RUMKV_LINUX_DIR", "")
+    args = [a.replace("@SCRATCH@", scratch).replace("@LINUX@", linux)
+            for a in case["qemu"]]
     cmd = [qemu] + BOARD + ["-kernel", firmware] + args
     print("$ " + " ".join(shlex.quote(c) for c in cmd), flush=True)
     proc = subprocess.Popen(cmd, stdin=subprocess.PIPE,
