@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: MIT
 /*
  * The guest of the default example: says who and where it is on every
- * vcore, then keeps a heartbeat. With `pledge=compute` in its bootargs it
- * first pledges "compute only" (as cell C of the seed does) and computes.
+ * vcore, then keeps a heartbeat (`beats=N`, 0 for ever, every `period=MS`,
+ * default 1000). With `pledge=compute` in its bootargs it first pledges
+ * "compute only" (as cell C of the seed does) and computes.
  */
 #include <guest.h>
 
@@ -30,6 +31,7 @@ static unsigned primes_below(unsigned limit)
 void guest_main(uint64_t dtb)
 {
 	uint64_t beats = 0;
+	uint64_t period = 1000;
 	uint64_t i;
 	unsigned v;
 	char arg[16];
@@ -47,8 +49,9 @@ void guest_main(uint64_t dtb)
 	gic_init_cpu();
 	gic_enable_irq(27);
 	bootarg_u64("beats", &beats);
+	bootarg_u64("period", &period);
 	for (i = 0; beats == 0 || i < beats; i++) {
-		sleep_ms(1000);
+		sleep_ms(period);
 		gprintf("heartbeat %llu: %u primes below %u\n",
 			(unsigned long long)i,
 			primes_below(2000 + 100 * (unsigned)i),
