@@ -24,7 +24,8 @@ struct rumkv_core *rumkv_cell_core(struct rumkv_cell *cell, uint32_t vindex)
 	return &rumkv_machine.plan->core_state[pc->cores[vindex]];
 }
 
-void rumkv_core_boot(struct rumkv_core *core)
+/* Boot only: it parks the core in resident code and never returns. */
+RUMKV_BOOT void rumkv_core_boot(struct rumkv_core *core)
 {
 	__atomic_fetch_add(&rumkv_machine.cores_booted, 1u, __ATOMIC_RELEASE);
 	rumkv_core_park(core);

@@ -1,7 +1,10 @@
 // SPDX-License-Identifier: MIT
 #include <rumkv/error.h>
+#include <rumkv/types.h>
 
-const char *rumkv_strerror(int err)
+/* Boot only in the hypervisor image: after boot, errors reach cells as ABI
+ * status values (lib/hypercall.c), never as text. */
+RUMKV_BOOT const char *rumkv_strerror(int err)
 {
 	switch (err) {
 	case RUMKV_OK:

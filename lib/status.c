@@ -22,7 +22,8 @@ static void name_copy(char *dst, const char *src)
 	dst[i] = '\0';
 }
 
-void rumkv_status_init(void)
+/* Boot only: the names and core counts never change after boot. */
+RUMKV_BOOT void rumkv_status_init(void)
 {
 	const struct rumkv_plan *plan = rumkv_machine.plan;
 	struct rumkv_status_page *st = rumkv_machine.status;

@@ -84,7 +84,7 @@ void gic_lr_write(unsigned n, uint64_t v)
 	}
 }
 
-unsigned gic_lr_count(void)
+RUMKV_BOOT unsigned gic_lr_count(void)
 {
 	unsigned n = (unsigned)(read_sysreg(ich_vtr_el2) & 0x1f) + 1;
 

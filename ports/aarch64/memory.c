@@ -13,7 +13,8 @@ void *port_phys_to_virt(rumkv_paddr_t pa)
 	return (void *)pa.pa;
 }
 
-rumkv_paddr_t port_virt_to_phys(const void *va)
+/* Boot only: the core needs it for table pools, which are set up once. */
+RUMKV_BOOT rumkv_paddr_t port_virt_to_phys(const void *va)
 {
 	return rumkv_pa((uint64_t)va);
 }

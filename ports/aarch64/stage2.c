@@ -12,7 +12,9 @@
  * dropping all of the cell's entries. */
 #define TLBI_PAGE_LIMIT 64u
 
-const struct rumkv_pt_format *port_stage2_format(void)
+/* Boot only: cells' tables are built at boot; later calls use the format
+ * their struct rumkv_pt already holds. */
+RUMKV_BOOT const struct rumkv_pt_format *port_stage2_format(void)
 {
 	return &aarch64_stage2_format;
 }
