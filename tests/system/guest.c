@@ -25,6 +25,10 @@
  *                   N polls (50 ms each) as well
  *   test=rtc-irq    takes a PL031 alarm interrupt, arms another, pledges
  *                   the RTC away and counts interrupts that still arrive
+ *   test=irq-count  enables interrupt irq= and counts what arrives for
+ *                   ms= milliseconds
+ *   test=gic-poke   tries to enable, pend and route interrupt irq= of
+ *                   another cell through the distributor, reads back
  */
 #include <guest.h>
 
@@ -309,6 +313,40 @@ static bool str_is(const char *a, const char *b)
 	return *a == *b;
 }
 
+static volatile uint32_t *gicd_reg(uint32_t offset)
+{
+	return (volatile uint32_t *)(0x08000000ull + offset);
+}
+
+static void test_irq_count(void)
+{
+	uint32_t irq = (uint32_t)arg_or("irq", RTC_IRQ);
+
+	gic_enable_irq(irq);
+	rtc_irqs = 0;
+	wait_unmasked(arg_or("ms", 2000));
+	gprintf("irqs received: %u\n", rtc_irqs);
+}
+
+static void test_gic_poke(void)
+{
+	uint32_t irq = (uint32_t)arg_or("irq", RTC_IRQ);
+	uint32_t word = irq / 32 * 4;
+	uint32_t bit = 1u << (irq % 32);
+	volatile uint64_t *route =
+		(volatile uint64_t *)(0x08000000ull + 0x6000 + irq * 8ull);
+
+	*gicd_reg(0x100 + word) = bit; /* ISENABLER */
+	*gicd_reg(0x200 + word) = bit; /* ISPENDR */
+	*(volatile uint8_t *)(0x08000000ull + 0x400 + irq) = 0; /* priority */
+	*route = 1; /* route to this cell's vcore 1 */
+	gprintf("poke %u: enabled %u pending %u priority 0x%x route 0x%llx\n",
+		irq, (*gicd_reg(0x100 + word) & bit) != 0,
+		(*gicd_reg(0x200 + word) & bit) != 0,
+		*(volatile uint8_t *)(0x08000000ull + 0x400 + irq),
+		(unsigned long long)*route);
+}
+
 static void run_test(const char *test, unsigned vcores)
 {
 	if (str_is(test, "touch")) {
@@ -333,6 +371,10 @@ static void run_test(const char *test, unsigned vcores)
 		test_watch();
 	} else if (str_is(test, "rtc-irq")) {
 		test_rtc_irq();
+	} else if (str_is(test, "irq-count")) {
+		test_irq_count();
+	} else if (str_is(test, "gic-poke")) {
+		test_gic_poke();
 	} else {
 		gprintf("unknown test %s\n", test);
 	}
@@ -411,7 +453,7 @@ void guest_irq(void)
 	__asm__ volatile("mrs %0, icc_iar1_el1" : "=r"(iar));
 	if (iar == 27) {
 		__asm__ volatile("msr cntv_ctl_el0, %0\n\tisb" ::"r"(2ull));
-	} else if (iar == RTC_IRQ) {
+	} else if (iar >= 32 && iar < 1020) {
 		rtc_irqs++;
 		/* Quiet the level-triggered alarm (still ours before the
 		 * pledge; afterwards RumKV must not deliver it at all). */
