@@ -16,7 +16,6 @@ void asm_offsets(void);
 void asm_offsets(void)
 {
 	DEFINE(CORE_EXITS, offsetof(struct rumkv_core, exits));
-	DEFINE(CORE_IRQ_INTID, offsetof(struct rumkv_core, arch.irq_intid));
 	DEFINE(CORE_STACK_TOP,
 	       offsetof(struct rumkv_core, arch.stack) + PORT_CORE_STACK_SIZE);
 }

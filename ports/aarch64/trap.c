@@ -253,15 +253,6 @@ void aarch64_trap_sync(struct trap_frame *f)
 	}
 }
 
-void aarch64_trap_irq(struct trap_frame *f)
-{
-	struct rumkv_core *core = port_core_self();
-
-	(void)f;
-	core->exits++;
-	gic_irq_slow(core, core->arch.irq_intid);
-}
-
 void aarch64_trap_serror(struct trap_frame *f)
 {
 	struct rumkv_core *core = port_core_self();

@@ -18,7 +18,6 @@ struct trap_frame {
 _Static_assert(sizeof(struct trap_frame) == 32 * 8, "frame size in vectors.S");
 
 void aarch64_trap_sync(struct trap_frame *f);
-void aarch64_trap_irq(struct trap_frame *f);
 void aarch64_trap_serror(struct trap_frame *f);
 void aarch64_trap_unexpected(struct trap_frame *f);
 void aarch64_trap_el2(struct trap_frame *f);

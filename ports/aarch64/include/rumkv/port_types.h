@@ -22,10 +22,9 @@ struct port_cell {
 };
 
 struct port_core {
-	uint64_t vmpidr;    /* MPIDR the cell sees on this core */
-	uint64_t gicr_rd;   /* physical address of this core's RD frame */
-	uint32_t irq_intid; /* hand-off from the IRQ vector to C */
-	uint32_t lr_count;  /* list registers this core's GIC has */
+	uint64_t vmpidr;   /* MPIDR the cell sees on this core */
+	uint64_t gicr_rd;  /* physical address of this core's RD frame */
+	uint32_t lr_count; /* list registers this core's GIC has */
 	/* Interrupts acknowledged while every list register was busy:
 	 * injected when the maintenance interrupt says LRs are free. */
 	uint64_t lr_pending[PORT_GIC_INTIDS / 64];
