@@ -336,8 +336,8 @@ static void test_gic_poke(void)
 	volatile uint64_t *route =
 		(volatile uint64_t *)(0x08000000ull + 0x6000 + irq * 8ull);
 
-	*gicd_reg(0x100 + word) = bit; /* ISENABLER */
-	*gicd_reg(0x200 + word) = bit; /* ISPENDR */
+	*gicd_reg(0x100 + word) = bit;				/* ISENABLER */
+	*gicd_reg(0x200 + word) = bit;				/* ISPENDR */
 	*(volatile uint8_t *)(0x08000000ull + 0x400 + irq) = 0; /* priority */
 	*route = 1; /* route to this cell's vcore 1 */
 	gprintf("poke %u: enabled %u pending %u priority 0x%x route 0x%llx\n",
