@@ -103,6 +103,16 @@ static bool load_blob(struct m_part *m, const void *blob, size_t size)
 	}
 	copy = ar_array(m->ar, size, 1);
 	memcpy(copy, blob, size);
+	/* libfdt still accepts the pre-2006 formats (versions 2 to 15), and
+	 * its fdt_check_full() can then read through a NULL name (Debian's
+	 * libfdt 1.6.1; found by tests/fuzz). dtc writes version 17. */
+	if (fdt_magic(copy) == FDT_MAGIC && fdt_version(copy) < 16) {
+		diag_error(m, "", "",
+			   "device tree blob version %u is not supported "
+			   "(versions 16 and 17 are)",
+			   (unsigned)fdt_version(copy));
+		return false;
+	}
 	rc = fdt_check_full(copy, size);
 	if (rc != 0) {
 		diag_error(m, "", "", "not a valid device tree blob: %s",
