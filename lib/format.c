@@ -2,9 +2,11 @@
 /*
  * A small freestanding formatter (see <rumkv/format.h>). RumKV prints a
  * boot summary and one-line violation reports, so it needs only integers
- * in decimal and hex, strings and characters.
+ * in decimal and hex, strings and characters. It stays resident, so it is
+ * written for size: one pass, one va_arg per argument type.
  */
 #include <rumkv/format.h>
+#include <stdbool.h>
 #include <stdint.h>
 
 struct out {
@@ -21,6 +23,14 @@ static void put(struct out *o, char c)
 	o->len++;
 }
 
+static void put_str(struct out *o, const char *s)
+{
+	while (*s != '\0') {
+		put(o, *s++);
+	}
+}
+
+/* `v` in base 10 or 16, padded to `width` on the left. */
 static void put_uint(struct out *o, uint64_t v, unsigned base, unsigned width,
 		     char pad)
 {
@@ -28,109 +38,88 @@ static void put_uint(struct out *o, uint64_t v, unsigned base, unsigned width,
 	unsigned n = 0;
 
 	do {
-		unsigned d = (unsigned)(v % base);
-
-		digits[n++] = (char)(d < 10 ? '0' + d : 'a' + d - 10);
+		digits[n++] = "0123456789abcdef"[v % base];
 		v /= base;
 	} while (v != 0);
-	while (width > n) {
+	for (; width > n; width--) {
 		put(o, pad);
-		width--;
 	}
 	while (n > 0) {
 		put(o, digits[--n]);
 	}
 }
 
-/* Reads an integer argument of the given length (0: int, 1: long, 2: long
- * long). */
-static uint64_t arg_uint(va_list *ap, unsigned length, int is_signed,
-			 int *negative)
-{
-	int64_t s;
-
-	*negative = 0;
-	if (!is_signed) {
-		if (length == 0) {
-			return va_arg(*ap, unsigned int);
-		}
-		return length == 1 ? va_arg(*ap, unsigned long)
-				   : va_arg(*ap, unsigned long long);
-	}
-	if (length == 0) {
-		s = va_arg(*ap, int);
-	} else {
-		s = length == 1 ? va_arg(*ap, long) : va_arg(*ap, long long);
-	}
-	if (s < 0) {
-		*negative = 1;
-		return (uint64_t)0 - (uint64_t)s;
-	}
-	return (uint64_t)s;
-}
-
 size_t rumkv_vsnprintf(char *buf, size_t size, const char *fmt, va_list ap)
 {
 	struct out o = {.buf = buf, .size = size, .len = 0};
 	va_list args;
+	char c;
 
 	va_copy(args, ap);
-	for (; *fmt != '\0'; fmt++) {
+	while ((c = *fmt++) != '\0') {
 		unsigned width = 0;
-		unsigned length = 0;
-		char pad = ' ';
-		int negative;
-		uint64_t v;
+		unsigned length = 0; /* 1: long or size_t, 2: long long */
+		char pad = *fmt == '0' ? '0' : ' ';
 
-		if (*fmt != '%') {
-			put(&o, *fmt);
+		if (c != '%') {
+			put(&o, c);
 			continue;
 		}
-		fmt++;
-		if (*fmt == '0') {
-			pad = '0';
-			fmt++;
-		}
+		/* A leading '0' is the pad and adds nothing to the width. */
 		while (*fmt >= '0' && *fmt <= '9') {
 			width = width * 10 + (unsigned)(*fmt++ - '0');
 		}
 		while (*fmt == 'l' || *fmt == 'z') {
-			length = *fmt == 'z' ? 1 : length + 1;
-			fmt++;
+			length = *fmt++ == 'z' ? 1 : length + 1;
 		}
-		switch (*fmt) {
+		c = *fmt++;
+		switch (c) {
 		case 's': {
-			const char *s = va_arg(args, const char *);
+			const char *str = va_arg(args, const char *);
 
-			for (s = s ? s : "(null)"; *s != '\0'; s++) {
-				put(&o, *s);
-			}
+			put_str(&o, str != NULL ? str : "(null)");
 			break;
 		}
 		case 'c':
-			put(&o, (char)va_arg(args, int));
-			break;
 		case 'd':
-			v = arg_uint(&args, length, 1, &negative);
-			if (negative) {
-				put(&o, '-');
-			}
-			put_uint(&o, v, 10, width, pad);
-			break;
 		case 'u':
-		case 'x':
-			v = arg_uint(&args, length, 0, &negative);
-			put_uint(&o, v, *fmt == 'u' ? 10 : 16, width, pad);
+		case 'x': {
+			/* Each va_arg names the argument's exact type; %c
+			 * takes an int, whatever its length. */
+			bool is_signed = c == 'c' || c == 'd';
+			uint64_t v;
+
+			if (length == 0 || c == 'c') {
+				v = is_signed ? (uint64_t)va_arg(args, int)
+					      : va_arg(args, unsigned int);
+			} else if (length == 1) {
+				v = is_signed ? (uint64_t)va_arg(args, long)
+					      : va_arg(args, unsigned long);
+			} else {
+				v = is_signed
+					    ? (uint64_t)va_arg(args, long long)
+					    : va_arg(args, unsigned long long);
+			}
+			if (c == 'c') {
+				put(&o, (char)v);
+				break;
+			}
+			if (c == 'd' && (int64_t)v < 0) {
+				put(&o, '-');
+				v = 0 - v;
+			}
+			put_uint(&o, v, c == 'x' ? 16 : 10, width, pad);
 			break;
-		case '%':
-			put(&o, '%');
-			break;
+		}
 		case '\0':
 			fmt--; /* a lone '%' at the end: stop at the NUL */
 			break;
 		default:
-			put(&o, '%');
-			put(&o, *fmt);
+			/* "%%" prints one '%'; an unknown conversion itself. */
+			if (c != '%') {
+				put(&o, '%');
+			}
+			put(&o, c);
 			break;
 		}
 	}
