@@ -243,6 +243,7 @@ RUMKV_BOOT static void start_other_cores(const struct rumkv_plan *plan,
 	while (__atomic_load_n(&rumkv_machine.cores_booted, __ATOMIC_ACQUIRE) <
 	       expected) {
 		/* Secondary cores finish their set-up and park. */
+		port_cpu_relax();
 	}
 }
 

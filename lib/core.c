@@ -113,6 +113,7 @@ void rumkv_cell_post_and_wait(struct rumkv_cell *cell,
 			req) != 0) {
 			/* Bounded: the target traps on the kick at once and
 			 * serves requests even while it waits for a lock. */
+			port_cpu_relax();
 		}
 	}
 }

@@ -9,6 +9,8 @@
  */
 #include "internal.h"
 
+#include <rumkv/port.h>
+
 void rumkv_lock(struct rumkv_core *self, uint32_t *lock)
 {
 	while (__atomic_exchange_n(lock, 1u, __ATOMIC_ACQUIRE) != 0) {
@@ -18,6 +20,7 @@ void rumkv_lock(struct rumkv_core *self, uint32_t *lock)
 					    __ATOMIC_ACQUIRE) != 0) {
 				rumkv_core_serve(self);
 			}
+			port_cpu_relax();
 		}
 	}
 }

@@ -62,6 +62,15 @@ uint64_t port_core_guest_pc(const struct rumkv_core *core);
  * on this one (it may also return spuriously). Called on a parked core. */
 void port_core_wait(struct rumkv_core *core);
 
+/* Called in every loop in which a core spins waiting for another core (a
+ * lock, an acknowledgement, a boot rendezvous). Hints that the core is
+ * idle so that another hardware thread, or another virtual CPU of an
+ * emulator or a hypervisor below, runs: QEMU's single-threaded TCG under
+ * -icount switches vCPUs only on such a hint (AArch64: YIELD), and
+ * without it a spinning core starves the core it waits for forever.
+ * Callable anywhere; returns at once. */
+void port_cpu_relax(void);
+
 /* Makes `target` re-examine its state soon: interrupts it if it runs cell
  * code (so it traps to RumKV and calls rumkv_core_serve) and wakes it if it
  * waits in port_core_wait. Callable from any core; does not wait. */

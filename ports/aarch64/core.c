@@ -45,6 +45,11 @@ RUMKV_BOOT int port_core_power_on(struct rumkv_core *core)
 	return ret == 0 ? 0 : -1;
 }
 
+void port_cpu_relax(void)
+{
+	__asm__ volatile("yield" ::: "memory");
+}
+
 void port_system_off(void)
 {
 	platform_psci(PSCI_SYSTEM_OFF, 0, 0, 0);

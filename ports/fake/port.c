@@ -55,6 +55,7 @@ void fake_reset(void)
 	fake.console[0] = '\0';
 	fake.guest_pc = 0;
 	fake.machine_init_result = 0;
+	fake.relax_count = 0;
 }
 
 enum fake_event_kind fake_run(struct rumkv_core *self, void (*fn)(void *),
@@ -174,6 +175,11 @@ void port_core_wait(struct rumkv_core *core)
 {
 	record(FAKE_WAIT, core, NULL, 0, 0);
 	leave(FAKE_WAIT);
+}
+
+void port_cpu_relax(void)
+{
+	fake.relax_count++;
 }
 
 void port_core_kick(struct rumkv_core *target)

@@ -58,6 +58,7 @@ struct fake_state {
 	uint64_t ram_base;	 /* its physical address */
 	uint64_t ram_size;
 	int machine_init_result;
+	uint64_t relax_count; /* calls of port_cpu_relax() */
 };
 
 extern struct fake_state fake;
