@@ -9,6 +9,16 @@
 #include <rumkv/cell.h>
 #include <rumkv/plan.h>
 
+/* The calling core's struct (port_core_self), inline: every trap needs
+ * it first. */
+static inline struct rumkv_core *aarch64_core_self(void)
+{
+	struct rumkv_core *core;
+
+	__asm__("mrs %0, tpidr_el2" : "=r"(core));
+	return core;
+}
+
 /* entry.S, vectors.S */
 void aarch64_secondary_entry(void);
 RUMKV_NORETURN void aarch64_enter_cell(uint64_t entry, uint64_t arg,

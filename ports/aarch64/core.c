@@ -33,7 +33,7 @@ static uint64_t platform_psci(uint64_t fid, uint64_t a1, uint64_t a2,
 
 struct rumkv_core *port_core_self(void)
 {
-	return (struct rumkv_core *)read_sysreg(tpidr_el2);
+	return aarch64_core_self();
 }
 
 RUMKV_BOOT int port_core_power_on(struct rumkv_core *core)

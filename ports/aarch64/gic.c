@@ -109,7 +109,9 @@ static void eoi_and_deactivate(uint32_t intid)
 
 void gic_irq_slow(struct rumkv_core *core, uint32_t intid)
 {
-	if (intid == GIC_SGI_RUMKV) {
+	if (intid >= GIC_SPURIOUS) {
+		/* Nothing was acknowledged: nothing to do. */
+	} else if (intid == GIC_SGI_RUMKV) {
 		eoi_and_deactivate(intid);
 		rumkv_core_serve(core);
 	} else if (intid < 16) {

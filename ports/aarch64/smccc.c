@@ -134,15 +134,16 @@ static void psci(struct rumkv_core *core, uint64_t *x)
 	}
 }
 
-void aarch64_smccc(struct rumkv_core *core, uint64_t *x, bool imm_ok)
+/* Everything but RumKV's own functions: PSCI, SMCCC discovery, and the
+ * NOT_SUPPORTED answer. Out of line, so that the hypercall path stays a
+ * chain of tail calls with nothing to save. */
+static __attribute__((noinline)) void smccc_other(struct rumkv_core *core,
+						  uint64_t *x, bool imm_ok)
 {
 	uint32_t fid = (uint32_t)x[0];
 
 	if (!imm_ok) {
 		x[0] = ret_of(RUMKV_RET_NOT_SUPPORTED);
-	} else if ((fid & 0xffff0000u) == RUMKV_SMCCC_ID(0)) {
-		x[0] = fid & 0xffffu;
-		rumkv_hypercall(core, x);
 	} else if ((fid & 0xbfff0000u) == PSCI_VERSION) {
 		psci(core, x);
 	} else if (fid == SMCCC_VERSION) {
@@ -161,5 +162,18 @@ void aarch64_smccc(struct rumkv_core *core, uint64_t *x, bool imm_ok)
 		/* Including SMCCC_ARCH_FEATURES: no firmware workarounds
 		 * are needed or offered. */
 		x[0] = ret_of(RUMKV_RET_NOT_SUPPORTED);
+	}
+}
+
+void aarch64_smccc(struct rumkv_core *core, uint64_t *x, uint64_t esr)
+{
+	uint32_t fid = (uint32_t)x[0];
+	bool imm_ok = (esr & 0xffff) == 0; /* ISS: the HVC/SMC immediate */
+
+	if (imm_ok && (fid & 0xffff0000u) == RUMKV_SMCCC_ID(0)) {
+		x[0] = fid & 0xffffu;
+		rumkv_hypercall(core, x);
+	} else {
+		smccc_other(core, x, imm_ok);
 	}
 }

@@ -6,6 +6,7 @@
  * violation that ends the cell with a report a person can act on.
  */
 #include "trap.h"
+#include "aarch64.h"
 
 #include <aarch64/gicv3.h>
 #include <aarch64/sysreg.h>
@@ -214,23 +215,19 @@ static void trap_sysreg(struct rumkv_core *core, struct trap_frame *f,
 		  iss >> 17 & 7);
 }
 
-void aarch64_trap_sync(struct trap_frame *f)
+void aarch64_trap_sync(struct rumkv_core *core, struct trap_frame *f,
+		       uint64_t esr)
 {
-	struct rumkv_core *core = port_core_self();
-	uint64_t esr = read_sysreg(esr_el2);
 	uint32_t ec = (uint32_t)(esr >> ESR_EC_SHIFT);
 
-	core->exits++;
 	switch (ec) {
-	case ESR_EC_HVC64:
-		aarch64_smccc(core, f->x, (esr & 0xffff) == 0);
-		return;
 	case ESR_EC_SMC64:
 		/* A trapped SMC returns to itself: step over it. Cells reach
-		 * the same services as through HVC; no call ever reaches
-		 * the platform firmware. */
+		 * the same services as through HVC (which vectors.S sends to
+		 * aarch64_smccc directly); no call ever reaches the platform
+		 * firmware. */
 		skip_instruction();
-		aarch64_smccc(core, f->x, (esr & 0xffff) == 0);
+		aarch64_smccc(core, f->x, esr);
 		return;
 	case ESR_EC_SYSREG:
 		trap_sysreg(core, f, esr);
@@ -253,27 +250,22 @@ void aarch64_trap_sync(struct trap_frame *f)
 	}
 }
 
-void aarch64_trap_serror(struct trap_frame *f)
+void aarch64_trap_serror(void)
 {
-	struct rumkv_core *core = port_core_self();
-
-	(void)f;
-	violation(core, RUMKV_REASON_BAD_EXCEPTION, 0, false,
+	violation(aarch64_core_self(), RUMKV_REASON_BAD_EXCEPTION, 0, false,
 		  "SError (ESR 0x%llx)",
 		  (unsigned long long)read_sysreg(esr_el2));
 }
 
-void aarch64_trap_unexpected(struct trap_frame *f)
+void aarch64_trap_unexpected(void)
 {
-	struct rumkv_core *core = port_core_self();
-
-	(void)f;
-	violation(core, RUMKV_REASON_BAD_EXCEPTION, 0, false, "unexpected FIQ");
+	violation(aarch64_core_self(), RUMKV_REASON_BAD_EXCEPTION, 0, false,
+		  "unexpected FIQ");
 }
 
 /* An exception in RumKV itself: a RumKV bug. Report it and stop this core;
  * the other cores and their cells keep running. */
-void aarch64_trap_el2(struct trap_frame *f)
+void aarch64_trap_el2(uint64_t lr)
 {
 	char msg[160];
 	size_t n;
@@ -285,7 +277,7 @@ void aarch64_trap_el2(struct trap_frame *f)
 		(unsigned long long)read_sysreg(esr_el2),
 		(unsigned long long)read_sysreg(elr_el2),
 		(unsigned long long)read_sysreg(far_el2),
-		(unsigned long long)f->x[30]);
+		(unsigned long long)lr);
 	port_console_write(msg, n);
 	for (;;) {
 		__asm__ volatile("wfe");

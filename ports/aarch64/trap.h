@@ -9,7 +9,9 @@
 #include <rumkv/cell.h>
 
 /* The cell's general registers, saved by vectors.S at the top of the
- * core's stack: x[0..30], then padding to keep 16-byte alignment. */
+ * core's stack: x[0..30], then padding to keep 16-byte alignment. Only
+ * aarch64_trap_sync gets all of them: for the other paths x[19..29] are
+ * not saved (they stay in the registers, which C preserves). */
 struct trap_frame {
 	uint64_t x[31];
 	uint64_t pad;
@@ -17,14 +19,21 @@ struct trap_frame {
 
 _Static_assert(sizeof(struct trap_frame) == 32 * 8, "frame size in vectors.S");
 
-void aarch64_trap_sync(struct trap_frame *f);
-void aarch64_trap_serror(struct trap_frame *f);
-void aarch64_trap_unexpected(struct trap_frame *f);
-void aarch64_trap_el2(struct trap_frame *f);
+/* A synchronous exception from the cell other than HVC, which vectors.S
+ * passes straight to aarch64_smccc. The exit is counted. */
+void aarch64_trap_sync(struct rumkv_core *core, struct trap_frame *f,
+		       uint64_t esr);
+/* End the cell; the frame is not saved. */
+RUMKV_NORETURN void aarch64_trap_serror(void);
+RUMKV_NORETURN void aarch64_trap_unexpected(void);
+/* A fault in RumKV itself, with the LR of the code that faulted. */
+RUMKV_NORETURN void aarch64_trap_el2(uint64_t lr);
 
-/* An SMCCC call (HVC or SMC) with function ID in x[0]: RumKV's own
- * functions, PSCI, SMCCC discovery; anything else is NOT_SUPPORTED.
- * `imm_ok`: the call used immediate 0, as SMCCC requires. */
-void aarch64_smccc(struct rumkv_core *core, uint64_t *x, bool imm_ok);
+/* An SMCCC call (HVC or SMC, `esr` its ESR_EL2) with function ID in
+ * x[0]: RumKV's own functions, PSCI, SMCCC discovery; anything else, or
+ * an immediate other than 0, is NOT_SUPPORTED. The hot path: vectors.S
+ * calls it for HVC having saved only the registers a C call may clobber,
+ * x[0..18] and x[30]; no call reads or returns any other. */
+void aarch64_smccc(struct rumkv_core *core, uint64_t *x, uint64_t esr);
 
 #endif /* AARCH64_TRAP_H */

@@ -7,29 +7,33 @@
  * nothing survives between traps but what is in struct rumkv_core. There
  * is no guest state to switch: a core only ever runs one vcore.
  *
+ * A trap saves only what the code it runs may clobber: C functions keep
+ * x19..x29 (AAPCS64), so the cell's values stay in those registers unless
+ * a handler must read or write any register by number (an emulated load
+ * or store, a system register write): only that path saves them into the
+ * frame, and restores them from it.
+ *
  * The table is 2 KiB, but RumKV never takes exceptions from EL2 with SP0
  * (0x000-0x1ff: RumKV runs on SP_EL2 from reset on) nor from AArch32
  * (0x600-0x7ff: with HCR_EL2.RW = 1 the level below EL2 is AArch64, and
  * exceptions from an AArch32 EL0 use the AArch64 entries), and a vector
  * that is taken needs only its first instruction at its slot. So the
  * table holds the rest of RumKV's assembly in those gaps, and ends right
- * after the last vector that is taken: whatever the linker puts next
- * (compiled code) occupies 0x600-0x7ff. Each piece is placed with .org,
+ * after the last vector's first instruction: whatever the linker puts
+ * next (compiled code) occupies the rest. Each piece is placed with .org,
  * which fails the build if a piece outgrows its gap.
  */
 #include "asm-offsets.h"
 
-#define FRAME_SIZE (32 * 8)
+#define FRAME_SIZE (32 * 8)	/* struct trap_frame: x0..x30, padding */
+#define ESR_EC_HVC64 0x16
+#define GIC_PPI_MAINTENANCE 25
+#define GIC_SPURIOUS 1020
 
-/* Opens a frame at the top of the stack and saves x0..x3 in it. */
-.macro save_x0_x3
-	sub	sp, sp, #FRAME_SIZE
-	stp	x0, x1, [sp, #16 * 0]
+/* Saves x2..x18 and x30 into the frame that holds x0, x1 at its start:
+ * with them, every register a C call may clobber. */
+.macro save_x2_x18_x30
 	stp	x2, x3, [sp, #16 * 1]
-.endm
-
-/* Saves x4..x30 into the frame save_x0_x3 opened. */
-.macro save_x4_x30
 	stp	x4, x5, [sp, #16 * 2]
 	stp	x6, x7, [sp, #16 * 3]
 	stp	x8, x9, [sp, #16 * 4]
@@ -37,19 +41,32 @@
 	stp	x12, x13, [sp, #16 * 6]
 	stp	x14, x15, [sp, #16 * 7]
 	stp	x16, x17, [sp, #16 * 8]
-	stp	x18, x19, [sp, #16 * 9]
+	str	x18, [sp, #16 * 9]
+	str	x30, [sp, #16 * 15]
+.endm
+
+/* Saves x19..x29, which C keeps, into the frame. */
+.macro save_x19_x29
+	str	x19, [sp, #16 * 9 + 8]
 	stp	x20, x21, [sp, #16 * 10]
 	stp	x22, x23, [sp, #16 * 11]
 	stp	x24, x25, [sp, #16 * 12]
 	stp	x26, x27, [sp, #16 * 13]
 	stp	x28, x29, [sp, #16 * 14]
-	str	x30, [sp, #16 * 15]
 .endm
 
-/* Saves x0..x30 into a frame at the top of the stack. */
-.macro save_frame
-	save_x0_x3
-	save_x4_x30
+/*
+ * x1 = the hardware-linked list register value for INTID x0 at the
+ * priority it was acknowledged at (pending, HW, group 1, vINTID =
+ * pINTID), after dropping its running priority (EOImode = 1: the cell's
+ * EOI deactivates it).
+ */
+.macro lr_value
+	mrs	x1, icc_rpr_el1
+	msr	icc_eoir1_el1, x0
+	orr	x1, x1, #0x7000		/* state pending, HW, group 1 */
+	orr	x1, x0, x1, lsl #48	/* priority, bits 55:48 */
+	orr	x1, x1, x0, lsl #32	/* pINTID */
 .endm
 
 	.section .text.vectors, "ax"
@@ -59,8 +76,18 @@ rumkv_vectors:
 
 /* ---- 0x000: current EL with SP0: never taken; shared code ------------- */
 
-/* Restores the frame at the top of the stack and returns to the cell. */
+/* Restores the whole frame at the top of the stack and returns to the
+ * cell. */
 exit_to_cell:
+	ldr	x19, [sp, #16 * 9 + 8]
+	ldp	x20, x21, [sp, #16 * 10]
+	ldp	x22, x23, [sp, #16 * 11]
+	ldp	x24, x25, [sp, #16 * 12]
+	ldp	x26, x27, [sp, #16 * 13]
+	ldp	x28, x29, [sp, #16 * 14]
+	/* Paths that left x19..x29 in their registers return here. */
+exit_volatile:
+	ldp	x2, x3, [sp, #16 * 1]
 	ldp	x4, x5, [sp, #16 * 2]
 	ldp	x6, x7, [sp, #16 * 3]
 	ldp	x8, x9, [sp, #16 * 4]
@@ -68,26 +95,19 @@ exit_to_cell:
 	ldp	x12, x13, [sp, #16 * 6]
 	ldp	x14, x15, [sp, #16 * 7]
 	ldp	x16, x17, [sp, #16 * 8]
-	ldp	x18, x19, [sp, #16 * 9]
-	ldp	x20, x21, [sp, #16 * 10]
-	ldp	x22, x23, [sp, #16 * 11]
-	ldp	x24, x25, [sp, #16 * 12]
-	ldp	x26, x27, [sp, #16 * 13]
-	ldp	x28, x29, [sp, #16 * 14]
+	ldr	x18, [sp, #16 * 9]
 	ldr	x30, [sp, #16 * 15]
-	/* The IRQ fast path saves and restores only x0..x3. */
+	/* The IRQ fast path saves and restores only x0 and x1. */
 irq_done:
-	ldp	x2, x3, [sp, #16 * 1]
-	ldp	x0, x1, [sp, #16 * 0]
-	add	sp, sp, #FRAME_SIZE
+	ldp	x0, x1, [sp], #FRAME_SIZE
 	eret
 
 /*
  * uint64_t gic_lr_read(unsigned n), void gic_lr_write(unsigned n,
  * uint64_t v): ICH_LR<n>_EL2 is named by the instruction, so each reaches
  * its register through a table of one MRS or MSR per list register (GICv3
- * has at most 16). Out of range: reads 0, writes nothing. The IRQ fast
- * path uses the write table directly.
+ * has at most 16). Out of range: reads 0, writes nothing. The IRQ path
+ * uses the write table directly.
  */
 	.global gic_lr_read
 gic_lr_read:
@@ -122,23 +142,33 @@ lr_write_table:
 /* ---- 0x200: current EL with SP_EL2: a fault inside RumKV itself ------- */
 	.org	0x200
 el2_fault:
-	save_frame
-	mov	x0, sp
+	/* Reported with the LR of the code that faulted; never returns. */
+	mov	x0, x30
 	bl	aarch64_trap_el2
+
+/*
+ * A synchronous exception other than HVC (see 0x400), with x0 = the
+ * core, x1 = the frame, x2 = ESR_EL2: its handler may read or write any
+ * of the cell's registers, so the frame gets all of them.
+ */
+sync_other:
+	save_x19_x29
+	bl	aarch64_trap_sync
+	b	exit_to_cell
 
 	.org	0x280
 	b	el2_fault
 
 /*
- * The IRQ vector's slow path, with x0 = INTID and x0..x3 saved: completes
- * the frame and hands the INTID to C.
+ * The IRQ vector's slow path, with x0 = INTID (or a spurious one) and
+ * x0, x1 saved: completes the frame and hands the INTID to C.
  */
 irq_slow:
-	save_x4_x30
+	save_x2_x18_x30
 	mov	w1, w0
 	mrs	x0, tpidr_el2
 	bl	gic_irq_slow
-	b	exit_to_cell
+	b	exit_volatile
 
 	.org	0x300
 	b	el2_fault
@@ -165,73 +195,87 @@ aarch64_enter_cell:
 	b	el2_fault
 
 /*
- * The rest of the IRQ fast path (see 0x480): x1 = the list register
- * value, x2 = a free list register. Entries of lr_write_table return:
- * the cell's x30 waits in x0, which is restored from the frame anyway.
+ * The IRQ fast path (see 0x480) found list register 0 busy: x0 = INTID,
+ * x1 = ICH_ELRSR_EL2. The first free one is written through
+ * lr_write_table, whose entries return: the cell's x30 waits in x2. With
+ * none free, C queues the interrupt.
  */
-irq_inject:
+irq_other_lr:
+	cbz	x1, irq_slow
+	stp	x2, x3, [sp, #16 * 1]
+	rbit	x1, x1
+	clz	x2, x1
 	adr	x3, lr_write_table
 	add	x3, x3, x2, lsl #3
-	mov	x0, x30
+	lr_value
+	mov	x2, x30
 	blr	x3
-	mov	x30, x0
+	mov	x30, x2
+	ldp	x2, x3, [sp, #16 * 1]
 	b	irq_done
 
 /* ---- 0x400: lower EL, AArch64: the cell ------------------------------- */
+/*
+ * Every trap counts as one exit of the core. HVC, the hot path, goes to
+ * C with the registers a call may clobber saved (SMCCC calls take and
+ * return values in x0..x17 only); everything else saves the rest of the
+ * frame first (sync_other).
+ */
 	.org	0x400
 el1_sync:
-	save_frame
-	mov	x0, sp
-	bl	aarch64_trap_sync
-	b	exit_to_cell
+	stp	x0, x1, [sp, #-FRAME_SIZE]!
+	save_x2_x18_x30
+	mrs	x0, tpidr_el2
+	ldr	x1, [x0, #CORE_EXITS]
+	add	x1, x1, #1
+	str	x1, [x0, #CORE_EXITS]
+	mov	x1, sp
+	mrs	x2, esr_el2
+	ubfx	x3, x2, #26, #6
+	cmp	x3, #ESR_EC_HVC64
+	b.ne	sync_other
+	bl	aarch64_smccc
+	b	exit_volatile
 
 /*
  * IRQ fast path: a physical interrupt that belongs to the cell on this
  * core becomes a hardware-linked virtual interrupt in a free list
- * register. The cell's EOI then deactivates the physical one without
- * RumKV. SGIs (a RumKV kick or a cell's IPI), the maintenance interrupt,
- * the console UART and a full set of list registers go to C. Every IRQ
- * counts as one exit of the core, whichever path it takes.
+ * register (list register 0 first: a cell rarely has more than one
+ * interrupt in flight). The cell's EOI then deactivates the physical one
+ * without RumKV. SGIs (a RumKV kick or a cell's IPI), the maintenance
+ * interrupt, the console UART, spurious INTIDs and a full set of list
+ * registers go to C.
  */
 	.org	0x480
 el1_irq:
-	save_x0_x3
-	mrs	x1, tpidr_el2
-	ldr	x2, [x1, #CORE_EXITS]
-	add	x2, x2, #1
-	str	x2, [x1, #CORE_EXITS]
-	mrs	x0, icc_iar1_el1
-	cmp	x0, #16
-	b.lo	irq_slow
-	cmp	x0, #25			/* GIC_PPI_MAINTENANCE */
-	b.eq	irq_slow
+	stp	x0, x1, [sp, #-FRAME_SIZE]!
+	mrs	x0, tpidr_el2
+	ldr	x1, [x0, #CORE_EXITS]
+	add	x1, x1, #1
+	str	x1, [x0, #CORE_EXITS]
 	adrp	x1, aarch64_console_irq
 	ldr	w1, [x1, :lo12:aarch64_console_irq]
-	cmp	x0, x1
-	b.eq	irq_slow
-	cmp	x0, #1020
-	b.hs	irq_done		/* spurious */
-	mrs	x2, ich_elrsr_el2
-	cbz	x2, irq_slow
-	rbit	x2, x2
-	clz	x2, x2
-	mrs	x3, icc_rpr_el1		/* the priority it was acknowledged at */
-	msr	icc_eoir1_el1, x0	/* priority drop only: EOImode = 1 */
-	orr	x1, x0, x0, lsl #32	/* vINTID = pINTID */
-	bfi	x1, x3, #48, #8
-	movz	x3, #0x7000, lsl #48	/* pending, HW, group 1 */
-	orr	x1, x1, x3
-	b	irq_inject
+	mrs	x0, icc_iar1_el1
+	/* Carry clear ("lo") for any of: spurious, the console UART's,
+	 * the maintenance interrupt, an SGI. */
+	cmp	x0, #GIC_SPURIOUS
+	ccmp	x0, x1, #0b0100, lo
+	ccmp	x0, #GIC_PPI_MAINTENANCE, #0b0100, ne
+	ccmp	x0, #16, #0b0000, ne
+	b.lo	irq_slow
+	mrs	x1, ich_elrsr_el2
+	tbz	x1, #0, irq_other_lr
+	lr_value
+	msr	ich_lr0_el2, x1
+	ldp	x0, x1, [sp], #FRAME_SIZE
+	eret
 
 /* ---- 0x500: FIQ (no group 0 interrupts are configured) and SError ----- */
+/* Both end the cell: nothing of its registers is needed. */
 	.org	0x500
-	save_frame
-	mov	x0, sp
-	bl	aarch64_trap_unexpected
+	b	aarch64_trap_unexpected
 
 	.org	0x580
-	save_frame
-	mov	x0, sp
-	bl	aarch64_trap_serror
+	b	aarch64_trap_serror
 
-/* ---- 0x600: lower EL, AArch32: never taken; compiled code follows ----- */
+/* ---- 0x584: compiled code follows ------------------------------------ */

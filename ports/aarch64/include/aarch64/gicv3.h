@@ -71,7 +71,8 @@ int gic_machine_init(const struct rumkv_plan *plan);
 void gic_core_init(struct rumkv_core *core);
 void gic_core_reset_guest(struct rumkv_core *core);
 void gic_send_sgi(uint64_t hwid, uint32_t intid);
-/* The IRQ vector's slow path (vectors.S), after it counted the exit. */
+/* The IRQ vector's slow path (vectors.S), after it counted the exit;
+ * `intid` may be spurious (1020..1023). */
 void gic_irq_slow(struct rumkv_core *core, uint32_t intid);
 /* ICH_LR<n>_EL2, n < 16 (vectors.S). */
 uint64_t gic_lr_read(unsigned n);
