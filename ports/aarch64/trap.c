@@ -30,32 +30,34 @@ uint64_t port_core_guest_pc(const struct rumkv_core *core)
 	return ec == ESR_EC_HVC64 || ec == ESR_EC_SMC64 ? elr - 4 : elr;
 }
 
+/*
+ * What a report calls the exception classes that RumKV neither handles
+ * nor reports in its own words (HVC, SMC, system registers, aborts); the
+ * last entry names any other class. Names inline, not pointers: a third
+ * of the bytes of a switch's table.
+ */
+static const struct {
+	uint8_t ec;
+	char name[24];
+} ec_names[] = {
+	{ESR_EC_UNKNOWN, "undefined instruction"},
+	{ESR_EC_WFX, "trapped WFI/WFE"},
+	{ESR_EC_FP, "trapped FP/SIMD access"},
+	{ESR_EC_ILLEGAL, "illegal execution state"},
+	{ESR_EC_SVE, "trapped SVE access"},
+	{ESR_EC_PC_ALIGN, "PC alignment fault"},
+	{ESR_EC_SP_ALIGN, "SP alignment fault"},
+	{0, "unexpected exception"},
+};
+
 static const char *ec_name(uint32_t ec)
 {
-	switch (ec) {
-	case ESR_EC_UNKNOWN:
-		return "undefined instruction";
-	case ESR_EC_WFX:
-		return "trapped WFI/WFE";
-	case ESR_EC_FP:
-		return "trapped FP/SIMD access";
-	case ESR_EC_ILLEGAL:
-		return "illegal execution state";
-	case ESR_EC_SYSREG:
-		return "trapped system register access";
-	case ESR_EC_SVE:
-		return "trapped SVE access";
-	case ESR_EC_IABT_LOW:
-		return "instruction fetch outside the cell";
-	case ESR_EC_PC_ALIGN:
-		return "PC alignment fault";
-	case ESR_EC_SP_ALIGN:
-		return "SP alignment fault";
-	case ESR_EC_SERROR:
-		return "SError";
-	default:
-		return "unexpected exception";
+	unsigned i = 0;
+
+	while (i < RUMKV_ARRAY_SIZE(ec_names) - 1 && ec_names[i].ec != ec) {
+		i++;
 	}
+	return ec_names[i].name;
 }
 
 /* "translation fault, level 2", from a data or instruction fault status. */
@@ -74,72 +76,78 @@ static const char *fsc_name(uint32_t fsc, unsigned *level)
 	}
 }
 
-static RUMKV_NORETURN void violation(struct rumkv_core *core, uint32_t reason,
-				     uint64_t ipa, bool ipa_valid,
-				     const char *fmt, ...)
-	__attribute__((format(printf, 5, 6)));
-
-static RUMKV_NORETURN void violation(struct rumkv_core *core, uint32_t reason,
-				     uint64_t ipa, bool ipa_valid,
-				     const char *fmt, ...)
-{
-	struct rumkv_fault f = {
-		.reason = reason,
-		.pc = read_sysreg(elr_el2),
-		.ipa = ipa,
-		.ipa_valid = ipa_valid,
-	};
-	va_list ap;
-
-	va_start(ap, fmt);
-	rumkv_vsnprintf(f.cause, sizeof(f.cause), fmt, ap);
-	va_end(ap);
-	rumkv_cell_terminate(core, &f);
-}
-
 static uint64_t fault_ipa(void)
 {
 	return (read_sysreg(hpfar_el2) >> 4) << 12 |
 	       (read_sysreg(far_el2) & 0xfff);
 }
 
-/* Returns an emulated register read to the guest's Rt, as the load
- * instruction would have (zero- or sign-extended, W or X register). */
-static void load_result(struct trap_frame *f, uint32_t iss, uint64_t value,
-			uint8_t size)
-{
-	unsigned rt = (iss >> DABT_SRT_SHIFT) & 0x1f;
+static RUMKV_NORETURN void violation(uint32_t reason, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
 
+/* Ends the calling core's cell with a one-line report. Stage-2 faults and
+ * accesses RumKV cannot emulate also name the guest address. */
+static RUMKV_NORETURN void violation(uint32_t reason, const char *fmt, ...)
+{
+	bool at_ipa = reason == RUMKV_REASON_STAGE2_FAULT ||
+		      reason == RUMKV_REASON_BAD_MMIO;
+	struct rumkv_fault f = {
+		.reason = reason,
+		.pc = read_sysreg(elr_el2),
+		.ipa = at_ipa ? fault_ipa() : 0,
+		.ipa_valid = at_ipa,
+	};
+	va_list ap;
+
+	va_start(ap, fmt);
+	rumkv_vsnprintf(f.cause, sizeof(f.cause), fmt, ap);
+	va_end(ap);
+	rumkv_cell_terminate(aarch64_core_self(), &f);
+}
+
+/* "stage-2 fault: <access> (translation fault, level 2)"; `size` >= 0
+ * adds "<size> bytes" to the access. */
+static RUMKV_NORETURN void stage2_fault(uint32_t iss, const char *access,
+					int size)
+{
+	unsigned level;
+	const char *what = fsc_name(iss & DABT_FSC_MASK, &level);
+
+	if (size < 0) {
+		violation(RUMKV_REASON_STAGE2_FAULT,
+			  "stage-2 fault: %s (%s, level %u)", access, what,
+			  level);
+	}
+	violation(RUMKV_REASON_STAGE2_FAULT,
+		  "stage-2 fault: %s %d bytes (%s, level %u)", access, size,
+		  what, level);
+}
+
+/* An emulated register read as the load instruction would have left it
+ * in its register: zero- or sign-extended, W or X. */
+static uint64_t load_value(uint32_t iss, uint64_t value, uint8_t size)
+{
 	if ((iss & DABT_SSE) != 0 && size < 8) {
 		unsigned shift = 64 - 8 * size;
 
 		value = (uint64_t)((int64_t)(value << shift) >> shift);
 	}
-	if ((iss & DABT_SF) == 0) {
-		value &= 0xffffffffull;
-	}
-	if (rt != 31) {
-		f->x[rt] = value;
-	}
+	return (iss & DABT_SF) != 0 ? value : (uint32_t)value;
 }
 
 static void trap_data_abort(struct rumkv_core *core, struct trap_frame *f,
-			    uint64_t esr)
+			    uint32_t iss)
 {
-	uint32_t iss = (uint32_t)(esr & ESR_ISS_MASK);
-	uint64_t ipa = fault_ipa();
+	unsigned rt = (iss >> DABT_SRT_SHIFT) & 0x1f;
 	struct rumkv_mmio_access acc = {
-		.ipa = ipa,
+		.ipa = fault_ipa(),
 		.size = (uint8_t)(1u << ((iss >> DABT_SAS_SHIFT) & 3)),
 		.write = (iss & DABT_WNR) != 0,
 	};
-	unsigned rt = (iss >> DABT_SRT_SHIFT) & 0x1f;
-	const char *what;
-	unsigned level;
 
 	if ((iss & DABT_ISV) != 0 && (iss & DABT_S1PTW) == 0) {
 		if (acc.write) {
-			acc.value = rt == 31 ? 0 : f->x[rt];
+			acc.value = f->x[rt];
 			if (acc.size < 8) {
 				acc.value &= (1ull << (8 * acc.size)) - 1;
 			}
@@ -147,26 +155,21 @@ static void trap_data_abort(struct rumkv_core *core, struct trap_frame *f,
 		if (vgic_mmio(core, &acc) ||
 		    rumkv_mmio_emulate(core, &acc) == 0) {
 			if (!acc.write) {
-				load_result(f, iss, acc.value, acc.size);
+				f->x[rt] = load_value(iss, acc.value, acc.size);
 			}
 			skip_instruction();
 			return;
 		}
 	} else if (vgic_mmio(core, &acc)) {
-		violation(core, RUMKV_REASON_BAD_MMIO, ipa, true,
+		violation(RUMKV_REASON_BAD_MMIO,
 			  "interrupt controller access by an instruction RumKV "
 			  "cannot emulate (use plain LDR/STR)");
 	}
-	what = fsc_name(iss & DABT_FSC_MASK, &level);
 	if ((iss & DABT_S1PTW) != 0) {
-		violation(core, RUMKV_REASON_STAGE2_FAULT, ipa, true,
-			  "stage-2 fault: stage-1 table walk (%s, level %u)",
-			  what, level);
+		stage2_fault(iss, "stage-1 table walk", -1);
 	}
-	violation(core, RUMKV_REASON_STAGE2_FAULT, ipa, true,
-		  "stage-2 fault: %s %u bytes (%s, level %u)",
-		  acc.write ? "write" : "read",
-		  (iss & DABT_ISV) ? acc.size : 0u, what, level);
+	stage2_fault(iss, acc.write ? "write" : "read",
+		     (iss & DABT_ISV) ? acc.size : 0);
 }
 
 /* System register and system instruction encodings (ISS of EC 0x18,
@@ -182,43 +185,36 @@ static void trap_data_abort(struct rumkv_core *core, struct trap_frame *f,
 #define SYSREG_DC_CISW SYSREG_KEY(1u, 0u, 7u, 14u, 2u)
 
 static void trap_sysreg(struct rumkv_core *core, struct trap_frame *f,
-			uint64_t esr)
+			uint32_t iss)
 {
-	uint32_t iss = (uint32_t)(esr & ESR_ISS_MASK);
 	uint32_t key = iss & SYSREG_KEY_MASK;
 	bool read = (iss & 1) != 0;
-	unsigned rt = (iss >> 5) & 0x1f;
-	uint64_t value = rt == 31 ? 0 : f->x[rt];
 
 	if (!read && (key == SYSREG_ICC_SGI1R || key == SYSREG_ICC_ASGI1R)) {
-		vgic_sgi(core, value);
-		skip_instruction();
-		return;
-	}
-	if (!read && key == SYSREG_ICC_SGI0R) {
+		vgic_sgi(core, f->x[(iss >> 5) & 0x1f]);
+	} else if (!read && key == SYSREG_ICC_SGI0R) {
 		/* Group 0 is not offered: as if the SGI had no target. */
-		skip_instruction();
-		return;
-	}
-	if (key == SYSREG_DC_ISW || key == SYSREG_DC_CSW ||
-	    key == SYSREG_DC_CISW) {
+	} else if (key == SYSREG_DC_ISW || key == SYSREG_DC_CSW ||
+		   key == SYSREG_DC_CISW) {
 		/* Set/way maintenance would act on caches other cells use;
 		 * a cell must clean by address. Skipped, as documented. */
-		skip_instruction();
-		return;
+	} else {
+		violation(RUMKV_REASON_TRAPPED_INSN,
+			  "%s %s S%u_%u_C%u_C%u_%u (not available to cells)",
+			  read ? "read of" : "write to",
+			  (iss >> 20 & 3) == 1 ? "system instruction"
+					       : "register",
+			  iss >> 20 & 3, iss >> 14 & 7, iss >> 10 & 15,
+			  iss >> 1 & 15, iss >> 17 & 7);
 	}
-	violation(core, RUMKV_REASON_TRAPPED_INSN, 0, false,
-		  "%s %s S%u_%u_C%u_C%u_%u (not available to cells)",
-		  read ? "read of" : "write to",
-		  (iss >> 20 & 3) == 1 ? "system instruction" : "register",
-		  iss >> 20 & 3, iss >> 14 & 7, iss >> 10 & 15, iss >> 1 & 15,
-		  iss >> 17 & 7);
+	skip_instruction();
 }
 
 void aarch64_trap_sync(struct rumkv_core *core, struct trap_frame *f,
 		       uint64_t esr)
 {
 	uint32_t ec = (uint32_t)(esr >> ESR_EC_SHIFT);
+	uint32_t iss = (uint32_t)(esr & ESR_ISS_MASK);
 
 	switch (ec) {
 	case ESR_EC_SMC64:
@@ -228,39 +224,30 @@ void aarch64_trap_sync(struct rumkv_core *core, struct trap_frame *f,
 		 * firmware. */
 		skip_instruction();
 		aarch64_smccc(core, f->x, esr);
-		return;
+		break;
 	case ESR_EC_SYSREG:
-		trap_sysreg(core, f, esr);
-		return;
+		trap_sysreg(core, f, iss);
+		break;
 	case ESR_EC_DABT_LOW:
-		trap_data_abort(core, f, esr);
-		return;
-	case ESR_EC_IABT_LOW: {
-		unsigned level;
-		const char *what = fsc_name(esr & DABT_FSC_MASK, &level);
-
-		violation(core, RUMKV_REASON_STAGE2_FAULT, fault_ipa(), true,
-			  "stage-2 fault: instruction fetch (%s, level %u)",
-			  what, level);
-	}
+		trap_data_abort(core, f, iss);
+		break;
+	case ESR_EC_IABT_LOW:
+		stage2_fault(iss, "instruction fetch", -1);
 	default:
-		violation(core, RUMKV_REASON_TRAPPED_INSN, 0, false,
-			  "%s (ESR 0x%llx)", ec_name(ec),
-			  (unsigned long long)esr);
+		violation(RUMKV_REASON_TRAPPED_INSN, "%s (ESR 0x%llx)",
+			  ec_name(ec), (unsigned long long)esr);
 	}
 }
 
 void aarch64_trap_serror(void)
 {
-	violation(aarch64_core_self(), RUMKV_REASON_BAD_EXCEPTION, 0, false,
-		  "SError (ESR 0x%llx)",
+	violation(RUMKV_REASON_BAD_EXCEPTION, "SError (ESR 0x%llx)",
 		  (unsigned long long)read_sysreg(esr_el2));
 }
 
 void aarch64_trap_unexpected(void)
 {
-	violation(aarch64_core_self(), RUMKV_REASON_BAD_EXCEPTION, 0, false,
-		  "unexpected FIQ");
+	violation(RUMKV_REASON_BAD_EXCEPTION, "unexpected FIQ");
 }
 
 /* An exception in RumKV itself: a RumKV bug. Report it and stop this core;

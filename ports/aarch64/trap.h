@@ -9,12 +9,13 @@
 #include <rumkv/cell.h>
 
 /* The cell's general registers, saved by vectors.S at the top of the
- * core's stack: x[0..30], then padding to keep 16-byte alignment. Only
- * aarch64_trap_sync gets all of them: for the other paths x[19..29] are
- * not saved (they stay in the registers, which C preserves). */
+ * core's stack: x[0..30], then x[31], which stands for XZR: it is saved
+ * as zero and never restored, so a handler indexes it by an
+ * instruction's register number, 31 included, without a special case.
+ * Only aarch64_trap_sync gets all of them: for the other paths x[19..29]
+ * are not saved (they stay in the registers, which C preserves). */
 struct trap_frame {
-	uint64_t x[31];
-	uint64_t pad;
+	uint64_t x[32];
 };
 
 _Static_assert(sizeof(struct trap_frame) == 32 * 8, "frame size in vectors.S");

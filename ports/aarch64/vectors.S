@@ -25,13 +25,14 @@
  */
 #include "asm-offsets.h"
 
-#define FRAME_SIZE (32 * 8)	/* struct trap_frame: x0..x30, padding */
+#define FRAME_SIZE (32 * 8)	/* struct trap_frame: x0..x30, XZR */
 #define ESR_EC_HVC64 0x16
 #define GIC_PPI_MAINTENANCE 25
 #define GIC_SPURIOUS 1020
 
 /* Saves x2..x18 and x30 into the frame that holds x0, x1 at its start:
- * with them, every register a C call may clobber. */
+ * with them, every register a C call may clobber. Slot 31 stands for XZR
+ * (struct trap_frame): zero, never restored. */
 .macro save_x2_x18_x30
 	stp	x2, x3, [sp, #16 * 1]
 	stp	x4, x5, [sp, #16 * 2]
@@ -42,7 +43,7 @@
 	stp	x14, x15, [sp, #16 * 7]
 	stp	x16, x17, [sp, #16 * 8]
 	str	x18, [sp, #16 * 9]
-	str	x30, [sp, #16 * 15]
+	stp	x30, xzr, [sp, #16 * 15]
 .endm
 
 /* Saves x19..x29, which C keeps, into the frame. */
