@@ -21,6 +21,9 @@ static inline struct rumkv_core *aarch64_core_self(void)
 
 /* entry.S, vectors.S */
 void aarch64_secondary_entry(void);
+/* Resets the EL1 registers, drops the core's TLB entries for the VMID in
+ * VTTBR_EL2 and its instruction cache, and enters the cell at `entry`
+ * with x0 = `arg`, every other register zero, on a stack at stack_top. */
 RUMKV_NORETURN void aarch64_enter_cell(uint64_t entry, uint64_t arg,
 				       uint64_t stack_top);
 

@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: MIT
 /*
  * Cores: entering a cell, waiting while parked, kicking another core, and
- * the platform firmware's PSCI (the SMC conduit) for powering cores on and
- * the machine off.
+ * the platform firmware's PSCI (the SMC conduit) for powering cores on.
+ * The single-instruction port functions (port_core_self, port_cpu_relax,
+ * port_system_off) and the EL1 reset live in vectors.S.
  */
 #include "aarch64.h"
 #include "mmio.h"
@@ -13,10 +14,9 @@
 #include <rumkv/port.h>
 
 #define PSCI_CPU_ON_64 0xc4000003u
-#define PSCI_SYSTEM_OFF 0x84000008u
 
-static uint64_t platform_psci(uint64_t fid, uint64_t a1, uint64_t a2,
-			      uint64_t a3)
+RUMKV_BOOT static uint64_t platform_psci(uint64_t fid, uint64_t a1, uint64_t a2,
+					 uint64_t a3)
 {
 	register uint64_t x0 __asm__("x0") = fid;
 	register uint64_t x1 __asm__("x1") = a1;
@@ -31,11 +31,6 @@ static uint64_t platform_psci(uint64_t fid, uint64_t a1, uint64_t a2,
 	return x0;
 }
 
-struct rumkv_core *port_core_self(void)
-{
-	return aarch64_core_self();
-}
-
 RUMKV_BOOT int port_core_power_on(struct rumkv_core *core)
 {
 	uint64_t ret = platform_psci(PSCI_CPU_ON_64, core->hwid,
@@ -43,50 +38,6 @@ RUMKV_BOOT int port_core_power_on(struct rumkv_core *core)
 				     (uint64_t)core);
 
 	return ret == 0 ? 0 : -1;
-}
-
-void port_cpu_relax(void)
-{
-	__asm__ volatile("yield" ::: "memory");
-}
-
-void port_system_off(void)
-{
-	platform_psci(PSCI_SYSTEM_OFF, 0, 0, 0);
-	for (;;) {
-		__asm__ volatile("wfe");
-	}
-}
-
-/* Every EL1 register a guest can observe, back to its reset value, so a
- * restarted cell starts from the same state as the first time. */
-static void reset_el1(void)
-{
-	write_sysreg(sctlr_el1, SCTLR_EL1_RESET);
-	write_sysreg(tcr_el1, 0);
-	write_sysreg(ttbr0_el1, 0);
-	write_sysreg(ttbr1_el1, 0);
-	write_sysreg(mair_el1, 0);
-	write_sysreg(amair_el1, 0);
-	write_sysreg(vbar_el1, 0);
-	write_sysreg(contextidr_el1, 0);
-	write_sysreg(cpacr_el1, 0);
-	write_sysreg(tpidr_el1, 0);
-	write_sysreg(tpidr_el0, 0);
-	write_sysreg(tpidrro_el0, 0);
-	write_sysreg(sp_el0, 0);
-	write_sysreg(sp_el1, 0);
-	write_sysreg(elr_el1, 0);
-	write_sysreg(spsr_el1, 0);
-	write_sysreg(esr_el1, 0);
-	write_sysreg(far_el1, 0);
-	write_sysreg(afsr0_el1, 0);
-	write_sysreg(afsr1_el1, 0);
-	write_sysreg(par_el1, 0);
-	write_sysreg(mdscr_el1, 0);
-	write_sysreg(cntkctl_el1, 0);
-	write_sysreg(cntv_ctl_el0, 0);
-	write_sysreg(cntp_ctl_el0, 0);
 }
 
 void port_core_enter_cell(struct rumkv_core *core, uint64_t entry, uint64_t arg)
@@ -98,11 +49,8 @@ void port_core_enter_cell(struct rumkv_core *core, uint64_t entry, uint64_t arg)
 					 (uint64_t)(core->vindex / 16) << 8 |
 					 (core->vindex % 16));
 	isb();
-	reset_el1();
-	/* Nothing the core cached for an earlier run of the cell survives. */
-	__asm__ volatile("tlbi vmalls12e1\n\tic iallu\n\tdsb nsh\n\tisb" ::
-				 : "memory");
 	gic_core_reset_guest(core);
+	/* EL1 registers, TLBs and I-cache: reset there (vectors.S). */
 	aarch64_enter_cell(entry, arg,
 			   (uint64_t)&core->arch.stack[PORT_CORE_STACK_SIZE]);
 }

@@ -140,6 +140,52 @@ lr_write_table:
 	ret
 	.endr
 
+/*
+ * Port functions that are single instructions or loops around one: as
+ * plain here as in C, and here they fill a gap of the table.
+ */
+
+/* struct rumkv_core *port_core_self(void): kept in TPIDR_EL2. */
+	.global port_core_self
+port_core_self:
+	mrs	x0, tpidr_el2
+	ret
+
+/* void port_cpu_relax(void): YIELD lets QEMU (under -icount) or an SMT
+ * sibling run the core this one waits for. */
+	.global port_cpu_relax
+port_cpu_relax:
+	yield
+	ret
+
+/* void port_system_off(void): the platform firmware's PSCI SYSTEM_OFF. */
+	.global port_system_off
+port_system_off:
+	mov	w0, #0x0008
+	movk	w0, #0x8400, lsl #16
+	smc	#0
+1:	wfe
+	b	1b
+
+/* void port_cache_clean_range(const void *va, size_t size): DC CVAC by
+ * line (CTR_EL0.DminLine), to the point of coherency. */
+	.global port_cache_clean_range
+port_cache_clean_range:
+	mrs	x2, ctr_el0
+	ubfx	x2, x2, #16, #4
+	mov	x3, #4
+	lsl	x2, x3, x2		/* line size in bytes */
+	add	x1, x0, x1		/* end */
+	sub	x3, x2, #1
+	bic	x0, x0, x3
+1:	cmp	x0, x1
+	b.hs	2f
+	dc	cvac, x0
+	add	x0, x0, x2
+	b	1b
+2:	dsb	sy
+	ret
+
 /* ---- 0x200: current EL with SP_EL2: a fault inside RumKV itself ------- */
 	.org	0x200
 el2_fault:
@@ -155,6 +201,23 @@ el2_fault:
 sync_other:
 	save_x19_x29
 	bl	aarch64_trap_sync
+	b	exit_to_cell
+
+/* The rest of aarch64_enter_cell (see 0x300). */
+enter_cell_frame:
+	tlbi	vmalls12e1
+	ic	iallu
+	dsb	nsh
+	isb
+	msr	elr_el2, x0
+	mov	x0, #0x3c5		/* EL1h, D, A, I, F masked */
+	msr	spsr_el2, x0
+	sub	sp, x2, #FRAME_SIZE
+	mov	x0, sp
+1:	stp	xzr, xzr, [x0], #16
+	cmp	x0, x2
+	b.lo	1b
+	str	x1, [sp]
 	b	exit_to_cell
 
 	.org	0x280
@@ -177,20 +240,26 @@ irq_slow:
 /*
  * void aarch64_enter_cell(uint64_t entry, uint64_t arg, uint64_t stack_top)
  * Enters the cell at `entry` in EL1h with D, A, I, F masked, x0 = arg and
- * every other general register zero (nothing of RumKV's leaks in).
+ * every other general register zero (nothing of RumKV's leaks in), every
+ * EL1 register a guest can observe at its reset value (a restarted cell
+ * starts from the same state as the first time), and nothing in the
+ * core's TLBs (for the VMID in VTTBR_EL2) or instruction cache from an
+ * earlier run of the cell. A list of MSRs: as plain here as in C, and
+ * here it fills a gap of the table.
  */
 	.global aarch64_enter_cell
 aarch64_enter_cell:
-	msr	elr_el2, x0
-	mov	x0, #0x3c5
-	msr	spsr_el2, x0
-	sub	sp, x2, #FRAME_SIZE
-	mov	x0, sp
-1:	stp	xzr, xzr, [x0], #16
-	cmp	x0, x2
-	b.lo	1b
-	str	x1, [sp]
-	b	exit_to_cell
+	mov	x3, #0x0800		/* SCTLR_EL1_RESET: MMU, caches off */
+	movk	x3, #0x30d0, lsl #16
+	msr	sctlr_el1, x3
+	.irp	reg, tcr_el1, ttbr0_el1, ttbr1_el1, mair_el1, amair_el1, \
+		vbar_el1, contextidr_el1, cpacr_el1, tpidr_el1, tpidr_el0, \
+		tpidrro_el0, sp_el0, sp_el1, elr_el1, spsr_el1, esr_el1, \
+		far_el1, afsr0_el1, afsr1_el1, par_el1, mdscr_el1, \
+		cntkctl_el1, cntv_ctl_el0, cntp_ctl_el0
+	msr	\reg, xzr
+	.endr
+	b	enter_cell_frame
 
 	.org	0x380
 	b	el2_fault

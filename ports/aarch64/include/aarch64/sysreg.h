@@ -89,7 +89,7 @@ static inline void dsb_sy(void)
 #define SPSR_EL1H_MASKED 0x3c5ull
 
 /* SCTLR_EL1 architectural reset value for RumKV's purposes: MMU and
- * caches off, RES1 bits set. */
+ * caches off, RES1 bits set. (aarch64_enter_cell in vectors.S loads it.) */
 #define SCTLR_EL1_RESET 0x30d00800ull
 
 /* SCTLR_EL2: MMU, data cache, stack alignment check, instruction cache,
