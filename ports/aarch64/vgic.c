@@ -34,17 +34,17 @@ enum field_kind {
 struct field_range {
 	uint16_t start;
 	uint16_t end;
-	uint8_t bits; /* per interrupt */
+	uint8_t shift; /* log2 of the bits per interrupt */
 	uint8_t kind;
 };
 
 /* The same offsets serve the distributor and the redistributor's SGI
  * frame (which holds only the first word of each family). */
 static const struct field_range field_ranges[] = {
-	{GICD_IGROUPR, GICD_ISENABLER, 1, FIELD_GROUP},
-	{GICD_ISENABLER, GICD_IPRIORITYR, 1, FIELD_SETCLR},
-	{GICD_IPRIORITYR, 0x800, 8, FIELD_PRIO},
-	{GICD_ICFGR, 0xd00, 2, FIELD_CFG},
+	{GICD_IGROUPR, GICD_ISENABLER, 0, FIELD_GROUP},
+	{GICD_ISENABLER, GICD_IPRIORITYR, 0, FIELD_SETCLR},
+	{GICD_IPRIORITYR, 0x800, 3, FIELD_PRIO},
+	{GICD_ICFGR, 0xd00, 1, FIELD_CFG},
 };
 
 static bool owns(const struct rumkv_cell *cell, uint32_t intid)
@@ -53,7 +53,8 @@ static bool owns(const struct rumkv_cell *cell, uint32_t intid)
 	       ((cell->arch.irq_owned[intid / 64] >> (intid % 64)) & 1) != 0;
 }
 
-static uint64_t phys_read(uint64_t pa, uint8_t size)
+/* Out of line: the size switch is needed at several places. */
+static __attribute__((noinline)) uint64_t phys_read(uint64_t pa, uint8_t size)
 {
 	switch (size) {
 	case 1:
@@ -65,7 +66,8 @@ static uint64_t phys_read(uint64_t pa, uint8_t size)
 	}
 }
 
-static void phys_write(uint64_t pa, uint8_t size, uint64_t v)
+static __attribute__((noinline)) void phys_write(uint64_t pa, uint8_t size,
+						 uint64_t v)
 {
 	switch (size) {
 	case 1:
@@ -83,11 +85,11 @@ static void phys_write(uint64_t pa, uint8_t size, uint64_t v)
 /* The bits of an access that belong to interrupts the cell owns, among
  * the INTIDs [lo, hi) this frame may touch. */
 static uint64_t owned_mask(const struct rumkv_cell *cell, uint32_t first,
-			   unsigned bits, uint8_t size, uint32_t lo,
+			   unsigned shift, uint8_t size, uint32_t lo,
 			   uint32_t hi)
 {
-	uint64_t field = bits == 8 ? 0xff : (1ull << bits) - 1;
-	unsigned count = size * 8u / bits;
+	uint64_t field = (2ull << ((1u << shift) - 1)) - 1;
+	unsigned count = size * 8u >> shift;
 	uint64_t mask = 0;
 	unsigned i;
 
@@ -95,7 +97,7 @@ static uint64_t owned_mask(const struct rumkv_cell *cell, uint32_t first,
 		uint32_t intid = first + i;
 
 		if (intid >= lo && intid < hi && owns(cell, intid)) {
-			mask |= field << (i * bits);
+			mask |= field << (i << shift);
 		}
 	}
 	return mask;
@@ -118,8 +120,8 @@ static bool field_access(const struct rumkv_cell *cell, uint64_t frame,
 		if (off < f->start || off >= f->end) {
 			continue;
 		}
-		mask = owned_mask(cell, (off - f->start) * 8u / f->bits,
-				  f->bits, acc->size, lo, hi);
+		mask = owned_mask(cell, (off - f->start) * 8u >> f->shift,
+				  f->shift, acc->size, lo, hi);
 		if (!acc->write) {
 			acc->value = f->kind == FIELD_GROUP
 					     ? mask
@@ -156,6 +158,14 @@ static bool field_access(const struct rumkv_cell *cell, uint64_t frame,
 		return true;
 	}
 	return false;
+}
+
+/* The other registers of a frame: the implementer (IIDR) and the ID
+ * registers (0xffd0 up) as the physical GIC has them, anything else
+ * zero. */
+static uint64_t plain_read(uint64_t frame, uint32_t off, uint32_t iidr)
+{
+	return off == iidr || off >= 0xffd0 ? mmio_read32(frame + off) : 0;
 }
 
 /* A vcore's affinity as the cell sees it (and VMPIDR_EL2 reports). */
@@ -225,12 +235,8 @@ static void gicd_access(struct rumkv_core *core, uint32_t off,
 		acc->value = mmio_read32(gic_gicd_base + GICD_TYPER) &
 			     ~(GICD_TYPER_LPIS | GICD_TYPER_MBIS);
 		break;
-	case GICD_IIDR:
-		acc->value = mmio_read32(gic_gicd_base + GICD_IIDR);
-		break;
 	default:
-		acc->value =
-			off >= 0xffd0 ? mmio_read32(gic_gicd_base + off) : 0;
+		acc->value = plain_read(gic_gicd_base, off, GICD_IIDR);
 		break;
 	}
 }
@@ -256,9 +262,6 @@ static void gicr_access(struct rumkv_core *core, uint32_t vindex, uint32_t off,
 		(vindex + 1 == core->cell->plan->core_count ? GICR_TYPER_LAST
 							    : 0);
 	switch (off) {
-	case GICR_IIDR:
-		acc->value = mmio_read32(rd + GICR_IIDR);
-		break;
 	case GICR_TYPER:
 		acc->value = acc->size == 8 ? typer : (uint32_t)typer;
 		break;
@@ -266,7 +269,7 @@ static void gicr_access(struct rumkv_core *core, uint32_t vindex, uint32_t off,
 		acc->value = typer >> 32;
 		break;
 	default:
-		acc->value = off >= 0xffd0 ? mmio_read32(rd + off) : 0;
+		acc->value = plain_read(rd, off, GICR_IIDR);
 		break;
 	}
 }
