@@ -27,6 +27,11 @@ void aarch64_secondary_entry(void);
 RUMKV_NORETURN void aarch64_enter_cell(uint64_t entry, uint64_t arg,
 				       uint64_t stack_top);
 
+/* vectors.S: the mapping engine's barriers for RumKV's own tables and
+ * (publish) the cells' stage-2 tables. */
+void aarch64_pt_publish(void *owner);
+void aarch64_el2_invalidate(void *owner, uint64_t in, uint64_t size);
+
 /* boot.c */
 void aarch64_boot_main(void);
 void aarch64_secondary_main(struct rumkv_core *core);

@@ -2,8 +2,9 @@
 /*
  * Cores: entering a cell, waiting while parked, kicking another core, and
  * the platform firmware's PSCI (the SMC conduit) for powering cores on.
- * The single-instruction port functions (port_core_self, port_cpu_relax,
- * port_system_off) and the EL1 reset live in vectors.S.
+ * The port functions that are (nearly) only system register accesses
+ * (port_core_self, port_cpu_relax, port_system_off, port_core_wait) and
+ * the EL1 reset live in vectors.S.
  */
 #include "aarch64.h"
 #include "mmio.h"
@@ -53,27 +54,6 @@ void port_core_enter_cell(struct rumkv_core *core, uint64_t entry, uint64_t arg)
 	/* EL1 registers, TLBs and I-cache: reset there (vectors.S). */
 	aarch64_enter_cell(entry, arg,
 			   (uint64_t)&core->arch.stack[PORT_CORE_STACK_SIZE]);
-}
-
-/*
- * A parked core sleeps in WFI (QEMU, like many cores, treats WFE as a mere
- * hint and would spin). Its timers and interrupts are quiesced first, so
- * that only a kick (RumKV's SGI) wakes it; whatever else was pending for
- * the vcore it ran is dropped: that vcore is off.
- */
-void port_core_wait(struct rumkv_core *core)
-{
-	uint64_t intid;
-
-	write_sysreg(cntv_ctl_el0, 0);
-	write_sysreg(cntp_ctl_el0, 0);
-	gic_core_reset_guest(core);
-	__asm__ volatile("dsb sy\n\twfi" ::: "memory");
-	while ((intid = read_sysreg(icc_iar1_el1)) < GIC_SPURIOUS) {
-		write_sysreg(icc_eoir1_el1, intid);
-		write_sysreg(icc_dir_el1, intid);
-	}
-	isb();
 }
 
 void port_core_kick(struct rumkv_core *target)

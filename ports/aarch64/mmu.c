@@ -36,26 +36,10 @@ static uint8_t el2_tables[EL2_TABLE_PAGES * RUMKV_PAGE_SIZE]
 static struct rumkv_pt_pool el2_pool;
 static struct rumkv_pt el2_pt;
 
-static void el2_invalidate(void *owner, uint64_t in, uint64_t size)
-{
-	(void)owner;
-	(void)in;
-	(void)size;
-	dsb_ishst();
-	__asm__ volatile("tlbi alle2is" ::: "memory");
-	dsb_ish();
-	isb();
-}
-
-static void el2_publish(void *owner)
-{
-	(void)owner;
-	dsb_ishst();
-}
-
+/* The barriers and TLB maintenance are in vectors.S. */
 static const struct rumkv_pt_ops el2_ops = {
-	.invalidate = el2_invalidate,
-	.publish = el2_publish,
+	.invalidate = aarch64_el2_invalidate,
+	.publish = aarch64_pt_publish,
 };
 
 RUMKV_BOOT static int map_range(uint64_t start, uint64_t end, uint32_t attr)

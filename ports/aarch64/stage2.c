@@ -3,6 +3,8 @@
  * Cells' stage-2 translation: VMIDs, the descriptor format, and TLB
  * maintenance by VMID, broadcast to every core (inner shareable).
  */
+#include "aarch64.h"
+
 #include <aarch64/pt_format.h>
 #include <aarch64/stage2.h>
 #include <aarch64/sysreg.h>
@@ -53,15 +55,9 @@ static void stage2_invalidate(void *owner, uint64_t in, uint64_t size)
 	}
 }
 
-static void stage2_publish(void *owner)
-{
-	(void)owner;
-	dsb_ishst();
-}
-
 static const struct rumkv_pt_ops stage2_ops = {
 	.invalidate = stage2_invalidate,
-	.publish = stage2_publish,
+	.publish = aarch64_pt_publish, /* vectors.S */
 };
 
 const struct rumkv_pt_ops *port_stage2_ops(void)

@@ -345,6 +345,56 @@ el1_irq:
 	.org	0x500
 	b	aarch64_trap_unexpected
 
+/*
+ * void port_core_wait(struct rumkv_core *core): a parked core sleeps in
+ * WFI (QEMU, like many cores, treats WFE as a mere hint and would spin).
+ * Its timers and interrupts are quiesced first, so that only a kick
+ * (RumKV's SGI) wakes it; whatever else was pending for the vcore it ran
+ * is dropped: that vcore is off. System register writes around one call:
+ * as plain here as in C, and here it fills a gap of the table.
+ */
+	.global port_core_wait
+port_core_wait:
+	str	x30, [sp, #-16]!
+	msr	cntv_ctl_el0, xzr
+	msr	cntp_ctl_el0, xzr
+	bl	gic_core_reset_guest
+	dsb	sy
+	wfi
+1:	mrs	x0, icc_iar1_el1
+	cmp	x0, #GIC_SPURIOUS
+	b.hs	2f
+	msr	icc_eoir1_el1, x0
+	msr	icc_dir_el1, x0
+	b	1b
+2:	isb
+	ldr	x30, [sp], #16
+	ret
+
+/*
+ * The barriers of the mapping engine's ops (struct rumkv_pt_ops) for
+ * RumKV's own EL2 tables (mmu.c) and, publish only, the cells' stage-2
+ * tables (stage2.c).
+ *
+ * void aarch64_pt_publish(void *owner): table writes visible to the
+ * walkers of every core before a new entry is used.
+ */
+	.global aarch64_pt_publish
+aarch64_pt_publish:
+	dsb	ishst
+	ret
+
+/* void aarch64_el2_invalidate(void *owner, uint64_t in, uint64_t size):
+ * RumKV's tables changed (only ever to drop boot-only code): every core
+ * drops all its EL2 entries. */
+	.global aarch64_el2_invalidate
+aarch64_el2_invalidate:
+	dsb	ishst
+	tlbi	alle2is
+	dsb	ish
+	isb
+	ret
+
 	.org	0x580
 	b	aarch64_trap_serror
 
