@@ -178,11 +178,12 @@ port_cache_clean_range:
 	add	x1, x0, x1		/* end */
 	sub	x3, x2, #1
 	bic	x0, x0, x3
-1:	cmp	x0, x1
+	cmp	x0, x1
 	b.hs	2f
-	dc	cvac, x0
+1:	dc	cvac, x0		/* four instructions a line: images are big */
 	add	x0, x0, x2
-	b	1b
+	cmp	x0, x1
+	b.lo	1b
 2:	dsb	sy
 	ret
 
