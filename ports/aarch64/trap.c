@@ -160,10 +160,18 @@ static void trap_data_abort(struct rumkv_core *core, struct trap_frame *f,
 			skip_instruction();
 			return;
 		}
-	} else if (vgic_mmio(core, &acc)) {
-		violation(RUMKV_REASON_BAD_MMIO,
-			  "interrupt controller access by an instruction RumKV "
-			  "cannot emulate (use plain LDR/STR)");
+	} else {
+		/* No syndrome: the instruction (LDP, STP, a load with
+		 * writeback...) cannot be emulated. A size-0 access only asks
+		 * vgic_mmio whether it hit the interrupt controller; nothing
+		 * is read or written. */
+		acc.size = 0;
+		if (vgic_mmio(core, &acc)) {
+			violation(
+				RUMKV_REASON_BAD_MMIO,
+				"interrupt controller access by an instruction "
+				"RumKV cannot emulate (use plain LDR/STR)");
+		}
 	}
 	if ((iss & DABT_S1PTW) != 0) {
 		stage2_fault(iss, "stage-1 table walk", -1);

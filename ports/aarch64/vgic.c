@@ -281,13 +281,18 @@ bool vgic_mmio(struct rumkv_core *core, struct rumkv_mmio_access *acc)
 	uint64_t off;
 
 	if (acc->ipa - gic_gicd_base < GICD_SIZE) {
-		gicd_access(core, (uint32_t)(acc->ipa - gic_gicd_base), acc);
+		if (acc->size != 0) {
+			gicd_access(core, (uint32_t)(acc->ipa - gic_gicd_base),
+				    acc);
+		}
 		return true;
 	}
 	off = acc->ipa - gic_gicr_base;
 	if (off < gicr_size) {
-		gicr_access(core, (uint32_t)(off / GICR_FRAME_SIZE),
-			    (uint32_t)(off % GICR_FRAME_SIZE), acc);
+		if (acc->size != 0) {
+			gicr_access(core, (uint32_t)(off / GICR_FRAME_SIZE),
+				    (uint32_t)(off % GICR_FRAME_SIZE), acc);
+		}
 		return true;
 	}
 	return false;

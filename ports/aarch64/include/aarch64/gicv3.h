@@ -83,7 +83,8 @@ extern uint64_t gic_gicr_base;
 
 /* ---- ports/aarch64/vgic.c ---- */
 /* Emulates a cell's access to the distributor or its redistributors.
- * Returns false if `acc` is outside both. */
+ * Returns false if `acc` is outside both. An access of size 0 is only
+ * classified: true if it is inside either, and nothing is performed. */
 bool vgic_mmio(struct rumkv_core *core, struct rumkv_mmio_access *acc);
 /* A trapped ICC_SGI1R_EL1/ICC_ASGI1R_EL1/ICC_SGI0R_EL1 write. */
 void vgic_sgi(struct rumkv_core *core, uint64_t value);
