@@ -22,7 +22,6 @@ struct port_cell {
 };
 
 struct port_core {
-	uint64_t vmpidr;   /* MPIDR the cell sees on this core */
 	uint64_t gicr_rd;  /* physical address of this core's RD frame */
 	uint32_t lr_count; /* list registers this core's GIC has */
 	/* Interrupts acknowledged while every list register was busy:
