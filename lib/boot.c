@@ -55,15 +55,13 @@ RUMKV_BOOT static bool holds(const struct rumkv_cell *cell, uint8_t right)
 		(cell->rights & (1ull << right)) != 0);
 }
 
-/* Maps device pages. Devices of one cell may share a page (virtio-mmio
- * transports are 0x200 apart), and a map is all-or-nothing: a window that
- * overlaps pages already mapped is mapped page by page, skipping those. */
-RUMKV_BOOT static int map_device_window(struct rumkv_cell *cell,
-					const struct rumkv_plan_mmio *w)
+/* Maps device pages [base, end). Devices of one cell may share a page
+ * (virtio-mmio transports are 0x200 apart), and a map is all-or-nothing: a
+ * range that overlaps pages already mapped is mapped page by page,
+ * skipping those. */
+RUMKV_BOOT static int map_device_pages(struct rumkv_cell *cell, uint64_t base,
+				       uint64_t end)
 {
-	uint64_t mask = RUMKV_PAGE_SIZE - 1;
-	uint64_t base = w->pa & ~mask;
-	uint64_t end = (w->pa + w->size + mask) & ~mask;
 	uint32_t attr = RUMKV_ATTR_R | RUMKV_ATTR_W | RUMKV_ATTR_DEVICE;
 	int err = rumkv_pt_map(&cell->stage2, base, base, end - base, attr);
 	uint64_t pa;
@@ -77,6 +75,53 @@ RUMKV_BOOT static int map_device_window(struct rumkv_cell *cell,
 		}
 	}
 	return err == RUMKV_EBUSY ? 0 : err;
+}
+
+/* Whether a window of the cell other than `w` touches page `page`. */
+RUMKV_BOOT static bool page_shared(const struct rumkv_plan_cell *pc,
+				   const struct rumkv_plan_mmio *w,
+				   uint64_t page)
+{
+	uint32_t d;
+	uint32_t i;
+
+	for (d = 0; d < pc->device_count; d++) {
+		for (i = 0; i < pc->devices[d].mmio_count; i++) {
+			const struct rumkv_plan_mmio *x =
+				&pc->devices[d].mmio[i];
+
+			if (x != w && rumkv_ranges_overlap(x->pa, x->size, page,
+							   RUMKV_PAGE_SIZE)) {
+				return true;
+			}
+		}
+	}
+	return false;
+}
+
+/* A first or last page that another window shares gets a leaf of its own:
+ * revoking either window then unmaps whole leaves, as the resident unmap
+ * requires (it never splits a block). */
+RUMKV_BOOT static int map_device_window(struct rumkv_cell *cell,
+					const struct rumkv_plan_mmio *w)
+{
+	uint64_t mask = RUMKV_PAGE_SIZE - 1;
+	uint64_t lo = w->pa & ~mask;
+	uint64_t hi = (w->pa + w->size + mask) & ~mask;
+	int err = 0;
+
+	if (page_shared(cell->plan, w, lo)) {
+		err = map_device_pages(cell, lo, lo + RUMKV_PAGE_SIZE);
+		lo += RUMKV_PAGE_SIZE;
+	}
+	if (err == 0 && hi > lo && page_shared(cell->plan, w, hi - mask - 1)) {
+		err = map_device_pages(cell, hi - RUMKV_PAGE_SIZE, hi);
+		hi -= RUMKV_PAGE_SIZE;
+	}
+	if (err == 0 && hi > lo) {
+		err = map_device_pages(cell, lo, hi);
+	}
+	return err;
 }
 
 RUMKV_BOOT static int map_device(struct rumkv_cell *cell,
@@ -101,6 +146,56 @@ RUMKV_BOOT static int map_device(struct rumkv_cell *cell,
 		err = port_iommu_attach(cell, dev->streams[i]);
 		if (err != 0) {
 			return err;
+		}
+	}
+	return 0;
+}
+
+/* Whether rumkv_pt_unmap, which never splits a leaf, can remove
+ * [in, in + size) after boot: no leaf crosses either end. */
+RUMKV_BOOT static bool unmaps_whole(const struct rumkv_pt *pt, uint64_t in,
+				    uint64_t size)
+{
+	uint64_t ends[2] = {in, in + size};
+	uint64_t leaf;
+	uint32_t i;
+
+	for (i = 0; i < 2; i++) {
+		if (rumkv_pt_lookup(pt, ends[i], NULL, NULL, &leaf) == 0 &&
+		    (ends[i] & (leaf - 1)) != 0) {
+			return false;
+		}
+	}
+	return true;
+}
+
+/* Checks that every range a pledge or the end of the cell revokes can be
+ * unmapped after boot. The mapping rules above guarantee it unless two
+ * windows of the cell overlap; then the cell must not start, since a
+ * revocation would silently leave pages mapped. */
+RUMKV_BOOT static int check_revocable(struct rumkv_cell *cell)
+{
+	const struct rumkv_plan_cell *pc = cell->plan;
+	uint64_t mask = RUMKV_PAGE_SIZE - 1;
+	uint32_t d;
+	uint32_t i;
+
+	for (i = 0; i < pc->mem_count; i++) {
+		if (!unmaps_whole(&cell->stage2, pc->mem[i].ipa,
+				  pc->mem[i].size)) {
+			return RUMKV_EALIGN;
+		}
+	}
+	for (d = 0; d < pc->device_count; d++) {
+		for (i = 0; i < pc->devices[d].mmio_count; i++) {
+			const struct rumkv_plan_mmio *w =
+				&pc->devices[d].mmio[i];
+			uint64_t lo = w->pa & ~mask;
+			uint64_t hi = (w->pa + w->size + mask) & ~mask;
+
+			if (!unmaps_whole(&cell->stage2, lo, hi - lo)) {
+				return RUMKV_EALIGN;
+			}
 		}
 	}
 	return 0;
@@ -144,6 +239,9 @@ RUMKV_BOOT int rumkv_cell_build(struct rumkv_cell *cell)
 		err = rumkv_pt_map(&cell->stage2, pc->status_page_ipa,
 				   port_virt_to_phys(plan->status_page).pa,
 				   RUMKV_PAGE_SIZE, RUMKV_ATTR_R);
+	}
+	if (err == 0) {
+		err = check_revocable(cell);
 	}
 	return err;
 }

@@ -82,8 +82,8 @@ static void device_revoke(struct rumkv_cell *cell,
 
 	for (i = 0; i < dev->mmio_count; i++) {
 		mmio_pages(&dev->mmio[i], &base, &size);
-		/* Unmapping exactly what boot mapped never splits a block,
-		 * so it cannot run out of table pages. */
+		/* Cannot fail: boot checked that no leaf crosses the ends
+		 * of any window (lib/boot.c, check_revocable). */
 		(void)rumkv_pt_unmap(&cell->stage2, base, size);
 	}
 	for (i = 0; i < dev->irq_count; i++) {

@@ -13,10 +13,11 @@
  * error having changed nothing (no descriptor written, no page taken).
  *
  * Boot only: in the hypervisor, tables are built at boot (rumkv_pt_init,
- * rumkv_pt_map, rumkv_pt_pool_init live in .text.boot and are gone once
- * cells run). At run time RumKV only ever removes mappings (pledges,
- * ending a cell) or restores a table's pristine copy (restart): no code
- * path left after boot can add a mapping.
+ * rumkv_pt_map, rumkv_pt_pool_init, rumkv_pt_unmap_split and
+ * rumkv_pt_lookup live in .text.boot and are gone once cells run). At run time
+ * RumKV only ever removes mappings that boot made, range by range (pledges,
+ * ending a cell), or restores a table's pristine copy (restart): no code path
+ * left after boot can add a mapping, split a leaf or take a table page.
  */
 #ifndef RUMKV_PAGING_H
 #define RUMKV_PAGING_H
@@ -137,20 +138,29 @@ int rumkv_pt_map(struct rumkv_pt *pt, uint64_t in, uint64_t out, uint64_t size,
 		 uint32_t attr);
 
 /*
- * Unmaps every page of [in, in + size); holes are fine. A leaf only partly
- * inside the range is split, and the part outside keeps its output address
- * and attributes. Tables left empty return to the pool. Cached
+ * Unmaps every page of [in, in + size); holes are fine. Never splits a
+ * leaf, so it never needs a table page: a leaf that crosses either end of
+ * the range makes the call fail with RUMKV_EALIGN, having changed nothing.
+ * Unmapping exactly what one rumkv_pt_map call mapped (or a union of such
+ * ranges) always succeeds. Tables left empty return to the pool. Cached
  * translations are invalidated through the ops before this returns.
- * RUMKV_EALIGN, RUMKV_EINVAL, RUMKV_ERANGE as for map;
- * RUMKV_ENOMEM: a split needs more table pages than the pool has.
+ * Resident: this is the only table edit left after boot.
+ * RUMKV_EALIGN, RUMKV_EINVAL, RUMKV_ERANGE otherwise as for map.
  */
 int rumkv_pt_unmap(struct rumkv_pt *pt, uint64_t in, uint64_t size);
+
+/*
+ * Like rumkv_pt_unmap, but a leaf only partly inside the range is split:
+ * the part outside keeps its output address and attributes. Boot only.
+ * RUMKV_ENOMEM: the splits need more table pages than the pool has.
+ */
+int rumkv_pt_unmap_split(struct rumkv_pt *pt, uint64_t in, uint64_t size);
 
 /*
  * Translates one input address. On success fills *out (output address of
  * `in` itself), *attr and *leaf_size (size of the leaf that maps it); any
  * pointer may be NULL. RUMKV_ENOENT if unmapped, RUMKV_ERANGE if outside
- * the input space.
+ * the input space. Boot only.
  */
 int rumkv_pt_lookup(const struct rumkv_pt *pt, uint64_t in, uint64_t *out,
 		    uint32_t *attr, uint64_t *leaf_size);

@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: MIT
 /*
- * The mapping engine over the fake formats: leaf selection, splitting,
- * failure atomicity, argument checks, table reclamation and invalidation.
+ * The mapping engine over the fake formats: leaf selection, the resident
+ * unmap (which refuses splits) and the splitting one, failure atomicity,
+ * argument checks, table reclamation and invalidation.
  * Most tests run on both fake formats (one root page, two root pages).
  */
 #include "pt_check.h"
@@ -390,8 +391,10 @@ Test(paging, unmapping_a_page_splits_a_1g_block)
 
 		pt_env_init(&env, fmt, 16, POOL_PA);
 		expect_ok(rumkv_pt_map(&env.pt, in, OUT, SZ_1G, RX), "map");
+		EXPECT_UNCHANGED(&env, RUMKV_EALIGN,
+				 rumkv_pt_unmap(&env.pt, hole, SZ_4K));
 		fake_pt_log_reset(&env.log, &env.pt);
-		expect_ok(rumkv_pt_unmap(&env.pt, hole, SZ_4K), "unmap");
+		expect_ok(rumkv_pt_unmap_split(&env.pt, hole, SZ_4K), "unmap");
 		expect_unmapped(&env, hole);
 		for (a = in; a < in + SZ_1G; a += SZ_2M) {
 			if (a != chunk) {
@@ -435,9 +438,12 @@ Test(paging, unmap_straddling_two_blocks_splits_both)
 		pt_env_init(&env, fmt, 16, POOL_PA);
 		expect_ok(rumkv_pt_map(&env.pt, in, OUT, 2 * SZ_2M, RW), "map");
 		cr_assert_eq(pt_env_tables(&env), 2);
-		expect_ok(
-			rumkv_pt_unmap(&env.pt, in + SZ_2M - SZ_4K, 2 * SZ_4K),
-			"unmap");
+		EXPECT_UNCHANGED(
+			&env, RUMKV_EALIGN,
+			rumkv_pt_unmap(&env.pt, in + SZ_2M - SZ_4K, 2 * SZ_4K));
+		expect_ok(rumkv_pt_unmap_split(&env.pt, in + SZ_2M - SZ_4K,
+					       2 * SZ_4K),
+			  "unmap");
 		cr_assert_eq(pt_env_tables(&env), 4);
 		expect_unmapped(&env, in + SZ_2M - SZ_4K);
 		expect_unmapped(&env, in + SZ_2M);
@@ -467,6 +473,97 @@ Test(paging, unmap_of_nothing_is_fine_and_silent)
 		expect_ok(rumkv_pt_unmap(&env.pt, 2 * SZ_4K, SZ_2M), "unmap");
 		cr_assert_eq(env.log.count, 0);
 		expect_lookup(&env, SZ_4K, OUT, RW, SZ_4K);
+		pt_env_fini(&env);
+	}
+}
+
+/* The resident unmap: what one or more map calls mapped goes away whole;
+ * a range that would need a split is refused before anything changes,
+ * even when leaves before the crossing one lie wholly inside it. */
+Test(paging, unmap_refuses_a_leaf_crossing_an_end)
+{
+	const struct rumkv_pt_format *fmt;
+
+	FOR_EACH_FAKE_FORMAT(fmt)
+	{
+		struct pt_env env;
+		uint64_t in = 2 * SZ_1G;
+		uint64_t blk = 4 * SZ_1G + 6 * SZ_2M;
+
+		pt_env_init(&env, fmt, 16, POOL_PA);
+		expect_ok(rumkv_pt_map(&env.pt, in - 4 * SZ_4K, OUT, 4 * SZ_4K,
+				       RW),
+			  "pages before");
+		expect_ok(rumkv_pt_map(&env.pt, in, OUT, SZ_1G, RX), "1G");
+		expect_ok(rumkv_pt_map(&env.pt, in + SZ_1G, OUT, 4 * SZ_4K, RW),
+			  "pages after");
+		expect_ok(rumkv_pt_map(&env.pt, blk, OUT, SZ_2M, RW), "2M");
+		/* Inside one leaf; ends crossing at the start, at the end,
+		 * at both; at level 1 and level 2. */
+		EXPECT_UNCHANGED(&env, RUMKV_EALIGN,
+				 rumkv_pt_unmap(&env.pt, in + SZ_2M, SZ_2M));
+		EXPECT_UNCHANGED(&env, RUMKV_EALIGN,
+				 rumkv_pt_unmap(&env.pt, in - 4 * SZ_4K,
+						4 * SZ_4K + SZ_2M));
+		EXPECT_UNCHANGED(&env, RUMKV_EALIGN,
+				 rumkv_pt_unmap(&env.pt, in + SZ_1G - SZ_2M,
+						SZ_2M + 4 * SZ_4K));
+		EXPECT_UNCHANGED(
+			&env, RUMKV_EALIGN,
+			rumkv_pt_unmap(&env.pt, in + SZ_4K, SZ_1G + SZ_4K));
+		EXPECT_UNCHANGED(&env, RUMKV_EALIGN,
+				 rumkv_pt_unmap(&env.pt, blk + SZ_4K, SZ_2M));
+		EXPECT_UNCHANGED(
+			&env, RUMKV_EALIGN,
+			rumkv_pt_unmap(&env.pt, blk - SZ_2M, SZ_2M + SZ_4K));
+		expect_lookup(&env, in + SZ_2M, OUT + SZ_2M, RX, SZ_1G);
+		expect_lookup(&env, blk, OUT, RW, SZ_2M);
+
+		/* The union of three map calls, holes around it. */
+		fake_pt_log_reset(&env.log, &env.pt);
+		expect_ok(
+			rumkv_pt_unmap(&env.pt, in - SZ_2M, SZ_1G + 2 * SZ_2M),
+			"unmap");
+		expect_unmapped(&env, in - SZ_4K);
+		expect_unmapped(&env, in + SZ_2M);
+		expect_unmapped(&env, in + SZ_1G);
+		cr_assert(fake_pt_log_covers(&env.log, in - 4 * SZ_4K,
+					     SZ_1G + 8 * SZ_4K));
+		cr_assert_eq(env.log.mapped_count, 0);
+		cr_assert_eq(env.log.publish_count, 0);
+		expect_ok(rumkv_pt_unmap(&env.pt, blk, SZ_2M), "unmap 2M");
+		cr_assert_eq(pt_env_tables(&env), 0);
+		pt_env_fini(&env);
+	}
+}
+
+/* The resident unmap never needs a page: with the pool full it still
+ * removes whole mappings, and refuses a split as misaligned, where the
+ * splitting unmap runs out of pages. */
+Test(paging, unmap_never_takes_a_page)
+{
+	const struct rumkv_pt_format *fmt;
+
+	FOR_EACH_FAKE_FORMAT(fmt)
+	{
+		struct pt_env env;
+		uint32_t root = fmt == &fake_pt_format ? 1 : 2;
+		uint64_t in = 3 * SZ_1G;
+
+		pt_env_init(&env, fmt, root + 3, POOL_PA);
+		expect_ok(rumkv_pt_map(&env.pt, in, OUT, SZ_2M, RW), "2M");
+		expect_ok(rumkv_pt_map(&env.pt, in + SZ_2M, OUT, SZ_4K, RW),
+			  "4K");
+		cr_assert_eq(env.pool.used_count, env.pool.page_count);
+		EXPECT_UNCHANGED(&env, RUMKV_EALIGN,
+				 rumkv_pt_unmap(&env.pt, in, SZ_4K));
+		EXPECT_UNCHANGED(&env, RUMKV_ENOMEM,
+				 rumkv_pt_unmap_split(&env.pt, in, SZ_4K));
+		expect_ok(rumkv_pt_unmap(&env.pt, in, SZ_2M), "unmap 2M");
+		expect_lookup(&env, in + SZ_2M, OUT, RW, SZ_4K);
+		expect_ok(rumkv_pt_unmap(&env.pt, in + SZ_2M, SZ_4K),
+			  "unmap 4K");
+		cr_assert_eq(pt_env_tables(&env), 0);
 		pt_env_fini(&env);
 	}
 }
@@ -578,14 +675,15 @@ Test(paging, split_without_enough_pages_changes_nothing)
 		expect_ok(rumkv_pt_map(&env.pt, in, OUT, SZ_1G, RW), "map");
 		EXPECT_UNCHANGED(
 			&env, RUMKV_ENOMEM,
-			rumkv_pt_unmap(&env.pt, in + SZ_1G / 2, SZ_4K));
+			rumkv_pt_unmap_split(&env.pt, in + SZ_1G / 2, SZ_4K));
 		/* Two ends in two 2 MiB blocks: three pages. */
-		EXPECT_UNCHANGED(
-			&env, RUMKV_ENOMEM,
-			rumkv_pt_unmap(&env.pt, in + SZ_4K, SZ_1G - 2 * SZ_4K));
+		EXPECT_UNCHANGED(&env, RUMKV_ENOMEM,
+				 rumkv_pt_unmap_split(&env.pt, in + SZ_4K,
+						      SZ_1G - 2 * SZ_4K));
 		expect_lookup(&env, in + SZ_1G / 2, OUT + SZ_1G / 2, RW, SZ_1G);
 		/* One split is affordable. */
-		expect_ok(rumkv_pt_unmap(&env.pt, in + SZ_2M, SZ_1G - SZ_2M),
+		expect_ok(rumkv_pt_unmap_split(&env.pt, in + SZ_2M,
+					       SZ_1G - SZ_2M),
 			  "unmap");
 		expect_lookup(&env, in, OUT, RW, SZ_2M);
 		expect_unmapped(&env, in + SZ_2M);
@@ -700,6 +798,14 @@ Test(paging, argument_errors)
 				 rumkv_pt_unmap(pt, last, SZ_4K));
 		EXPECT_UNCHANGED(&env, RUMKV_ERANGE,
 				 rumkv_pt_unmap(pt, 0, top + SZ_4K));
+		EXPECT_UNCHANGED(&env, RUMKV_EALIGN,
+				 rumkv_pt_unmap_split(pt, SZ_1G + 1, SZ_4K));
+		EXPECT_UNCHANGED(&env, RUMKV_EINVAL,
+				 rumkv_pt_unmap_split(pt, SZ_1G, 0));
+		EXPECT_UNCHANGED(&env, RUMKV_ERANGE,
+				 rumkv_pt_unmap_split(pt, last, SZ_4K));
+		EXPECT_UNCHANGED(&env, RUMKV_ERANGE,
+				 rumkv_pt_unmap_split(pt, 0, top + SZ_4K));
 
 		cr_assert_eq(rumkv_pt_lookup(pt, top, NULL, NULL, NULL),
 			     RUMKV_ERANGE);
@@ -894,7 +1000,11 @@ Test(paging, wide_input_space_up_to_2_64)
 		rumkv_pt_map(&env.pt, ~0ull - SZ_4K + 1, OUT, SZ_4K, RX));
 	/* Split the top block, then unmap everything up to 2^64. */
 	fake_pt_log_reset(&env.log, &env.pt);
-	expect_ok(rumkv_pt_unmap(&env.pt, top_1g + SZ_2M, SZ_4K), "split");
+	EXPECT_UNCHANGED(&env, RUMKV_EALIGN,
+			 rumkv_pt_unmap(&env.pt, top_1g + SZ_2M, SZ_4K));
+	fake_pt_log_reset(&env.log, &env.pt);
+	expect_ok(rumkv_pt_unmap_split(&env.pt, top_1g + SZ_2M, SZ_4K),
+		  "split");
 	cr_assert(fake_pt_log_covers(&env.log, top_1g, SZ_1G));
 	expect_lookup(&env, ~0ull, OUT + SZ_1G - 1, RX, SZ_2M);
 	fake_pt_log_reset(&env.log, &env.pt);

@@ -5,9 +5,11 @@
  * The model is a sorted list of leaves (input range, output, attributes,
  * level) updated by the engine's documented rules: the largest leaf that
  * alignment and size allow, splits of partly unmapped leaves down to the
- * level where the range boundary is aligned. From the leaves it derives
- * which tables must exist, so it predicts every error (EBUSY, ENOMEM) and
- * the pool's usage exactly. After every step the whole table is dumped with
+ * level where the range boundary is aligned (rumkv_pt_unmap_split), or a
+ * refusal when a leaf crosses an end of the range (rumkv_pt_unmap, the
+ * unmap that runs after boot). From the leaves it derives which tables
+ * must exist, so it predicts every error (EBUSY, ENOMEM, EALIGN) and the
+ * pool's usage exactly. After every step the whole table is dumped with
  * the format's decoders and compared leaf by leaf with the model; sampled
  * lookups (and periodically every page of the window) are compared too.
  *
@@ -61,6 +63,7 @@ struct run {
 	/* What the run exercised, reported at the end. */
 	unsigned maps[3];		      /* ok, EBUSY, ENOMEM */
 	unsigned unmaps[2];		      /* ok, ENOMEM */
+	unsigned exact[2];		      /* rumkv_pt_unmap ok, EALIGN */
 	unsigned leaves[RUMKV_PT_MAX_LEVELS]; /* most leaves seen per level */
 	unsigned splits;		      /* unmaps that took table pages */
 };
@@ -146,6 +149,14 @@ static const struct leaf *model_find(const struct model *m, uint64_t in)
 	size_t i = model_first_after(m, in);
 
 	return i < m->count && m->v[i].in <= in ? &m->v[i] : NULL;
+}
+
+/* Whether a leaf maps both the byte before `at` and `at` itself. */
+static bool model_crosses(const struct model *m, uint64_t at)
+{
+	const struct leaf *l = model_find(m, at);
+
+	return l != NULL && l->in != at;
 }
 
 static bool model_overlaps(const struct model *m, uint64_t in, uint64_t size)
@@ -509,29 +520,71 @@ static void step_map(struct run *r, struct model *next, struct pt_dump *before,
 	check_lookup(r, in + size - SZ_4K);
 }
 
+/* A range for rumkv_pt_unmap: usually a run of the model's leaves (the
+ * union of what some map calls mapped, holes included), sometimes a page
+ * short of it, else any. */
+static void exact_range(struct run *r, uint64_t *in, uint64_t *size)
+{
+	size_t first;
+	size_t last;
+
+	if (r->model.count == 0 || rnd_below(r, 3) == 0) {
+		random_range(r, in, size);
+		return;
+	}
+	first = rnd_below(r, r->model.count);
+	last = first + rnd_below(r, 8);
+	if (last >= r->model.count) {
+		last = r->model.count - 1;
+	}
+	*in = r->model.v[first].in;
+	*size = r->model.v[last].in + r->model.v[last].size - *in;
+	if (rnd_below(r, 4) == 0 && *size > SZ_4K) {
+		/* Off by a page: crosses the first leaf unless it is one. */
+		*in += SZ_4K;
+		*size -= SZ_4K;
+	}
+}
+
+/* Unmaps with rumkv_pt_unmap_split, or (exact) with rumkv_pt_unmap. */
 static void step_unmap(struct run *r, struct model *next,
-		       struct pt_dump *before, struct pt_dump *after)
+		       struct pt_dump *before, struct pt_dump *after,
+		       bool exact)
 {
 	uint64_t in;
 	uint64_t size;
 	int want = 0;
 	int err;
 
-	random_range(r, &in, &size);
+	if (exact) {
+		exact_range(r, &in, &size);
+	} else {
+		random_range(r, &in, &size);
+	}
 	if (rnd_below(r, 40) == 0) {
 		in = r->base;
 		size = WINDOW;
 	}
 	model_unmap(next, &r->model, in, size);
-	if (model_new_tables(&r->model, next) > pool_free_pages(r)) {
+	if (exact && (model_crosses(&r->model, in) ||
+		      model_crosses(&r->model, in + size))) {
+		want = RUMKV_EALIGN;
+	} else if (model_new_tables(&r->model, next) > pool_free_pages(r)) {
 		want = RUMKV_ENOMEM;
 	}
+	CHECK(r, !exact || want != 0 || model_new_tables(&r->model, next) == 0,
+	      "the model splits without a crossing leaf");
 	if (want != 0) {
 		pt_dump_take(&r->env.pt, before);
 	}
-	err = rumkv_pt_unmap(&r->env.pt, in, size);
+	err = exact ? rumkv_pt_unmap(&r->env.pt, in, size)
+		    : rumkv_pt_unmap_split(&r->env.pt, in, size);
 	check_outcome(r, err, want, before, after);
-	r->unmaps[err != 0]++;
+	if (exact) {
+		r->exact[err != 0]++;
+	} else {
+		r->unmaps[err != 0]++;
+	}
 	if (err != 0) {
 		return;
 	}
@@ -593,10 +646,12 @@ static void run_random(const struct rumkv_pt_format *fmt, uint64_t base,
 		    fmt->name, r->seed, steps);
 	for (r->step = 0; r->step < steps; r->step++) {
 		fake_pt_log_reset(&r->env.log, &r->env.pt);
-		if (rnd_below(r, 2) == 0) {
+		uint64_t op = rnd_below(r, 4);
+
+		if (op < 2) {
 			step_map(r, &next, &before, &after);
 		} else {
-			step_unmap(r, &next, &before, &after);
+			step_unmap(r, &next, &before, &after, op == 3);
 		}
 		check_structure(r, &after);
 		count_leaves(r, &after);
@@ -607,12 +662,14 @@ static void run_random(const struct rumkv_pt_format *fmt, uint64_t base,
 			check_all_pages(r);
 		}
 	}
-	cr_log_info("%s: map ok/EBUSY/ENOMEM %u/%u/%u, unmap ok/ENOMEM %u/%u, "
-		    "%u splitting unmaps, most leaves per level %u/%u/%u/%u",
+	cr_log_info("%s: map ok/EBUSY/ENOMEM %u/%u/%u, splitting unmap "
+		    "ok/ENOMEM %u/%u, unmap ok/EALIGN %u/%u, %u splits, most "
+		    "leaves per level %u/%u/%u/%u",
 		    fmt->name, r->maps[0], r->maps[1], r->maps[2], r->unmaps[0],
-		    r->unmaps[1], r->splits, r->leaves[0], r->leaves[1],
-		    r->leaves[2], r->leaves[3]);
-	/* Everything unmapped: only the root is left. */
+		    r->unmaps[1], r->exact[0], r->exact[1], r->splits,
+		    r->leaves[0], r->leaves[1], r->leaves[2], r->leaves[3]);
+	/* Everything unmapped (no leaf crosses the window's ends): only the
+	 * root is left. */
 	fake_pt_log_reset(&r->env.log, &r->env.pt);
 	cr_assert_eq(rumkv_pt_unmap(&r->env.pt, base, WINDOW), 0);
 	r->model.count = 0;

@@ -9,6 +9,7 @@
 #include <criterion/criterion.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 static uint64_t rng_state;
 
@@ -181,4 +182,78 @@ Test(pledge, console_right_guards_the_console)
 	cr_assert_eq(fm_cell(FM_B)->reason, RUMKV_REASON_RIGHT_REVOKED);
 	cr_assert_eq(fm_cell(FM_B)->rights, fm.cells[FM_B].initial_rights,
 		     "a restart brings back the initial rights");
+}
+
+/* Cell B with two devices sharing a page: a large RTC window that starts
+ * in the middle of the page of a small "other" device. */
+static void boot_with_b_devices(const struct rumkv_plan_mmio *big,
+				const struct rumkv_plan_mmio *small)
+{
+	static struct rumkv_plan_device dev[2];
+
+	dev[0] = (struct rumkv_plan_device){.path = "/rtc@10000000",
+					    .right = 5,
+					    .mmio_count = 1,
+					    .mmio = big};
+	dev[1] = (struct rumkv_plan_device){.path = "/other@10000000",
+					    .right = 7,
+					    .mmio_count = 1,
+					    .mmio = small};
+	fm_build();
+	fm.cells[FM_B].devices = dev;
+}
+
+static uint64_t leaf_size(int c, uint64_t ipa)
+{
+	uint64_t size = 0;
+
+	cr_assert_eq(
+		rumkv_pt_lookup(&fm_cell(c)->stage2, ipa, NULL, NULL, &size), 0,
+		"0x%llx unmapped", (unsigned long long)ipa);
+	return size;
+}
+
+/* The resident unmap never splits a block, so boot gives a page shared by
+ * two windows a leaf of its own: revoking either device then unmaps whole
+ * leaves, and the rest of the large window keeps its blocks. */
+Test(pledge, a_shared_page_is_revoked_without_a_split)
+{
+	static const struct rumkv_plan_mmio big = {0x10000800, 0x3ff800};
+	static const struct rumkv_plan_mmio small = {0x10000000, 0x800};
+	struct rumkv_core *b = NULL;
+	uint64_t rights;
+	uint64_t status;
+
+	boot_with_b_devices(&big, &small);
+	cr_assert_eq(fm_boot(), FAKE_ENTER);
+	b = fm_core(FM_B, 0);
+	cr_assert_eq(fm_run_parked(b), FAKE_ENTER);
+	cr_assert_eq(leaf_size(FM_B, 0x10000000), 0x1000);
+	cr_assert_eq(leaf_size(FM_B, 0x10200000), 0x200000);
+	rights = fm_cell(FM_B)->rights;
+
+	cr_assert_eq(pledge(b, rights & ~RUMKV_RIGHT_OTHER, &status),
+		     FAKE_RETURNED);
+	cr_assert_eq(status, 0);
+	cr_assert(!fm_mapped(FM_B, 0x10000000), "the shared page goes");
+	cr_assert(fm_mapped(FM_B, 0x10001000));
+	cr_assert_eq(leaf_size(FM_B, 0x10200000), 0x200000);
+
+	cr_assert_eq(pledge(b, RUMKV_RIGHT_CONSOLE, &status), FAKE_RETURNED);
+	cr_assert(!fm_mapped(FM_B, 0x10001000));
+	cr_assert(!fm_mapped(FM_B, 0x10200000));
+	cr_assert(!fm_mapped(FM_B, 0x103ff000));
+}
+
+/* Overlapping windows of one cell would leave a block that a revocation
+ * cannot unmap without a split: such a cell does not start. */
+Test(pledge, overlapping_windows_that_need_a_split_stop_boot)
+{
+	static const struct rumkv_plan_mmio big = {0x10000000, 0x400000};
+	static const struct rumkv_plan_mmio small = {0x10200000, 0x1000};
+
+	boot_with_b_devices(&big, &small);
+	cr_assert_eq(fm_boot(), FAKE_SYSTEM_OFF);
+	cr_assert(strstr(fake.console, "cell B: stage-2 set-up: misaligned") !=
+		  NULL);
 }
