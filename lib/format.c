@@ -3,7 +3,8 @@
  * A small freestanding formatter (see <rumkv/format.h>). RumKV prints a
  * boot summary and one-line violation reports, so it needs only integers
  * in decimal and hex, strings and characters. It stays resident, so it is
- * written for size: one pass, one va_arg per argument type.
+ * written for size: one pass, one va_arg per argument type, and strings
+ * and numbers leave through the same loop.
  */
 #include <rumkv/format.h>
 #include <stdbool.h>
@@ -23,30 +24,23 @@ static void put(struct out *o, char c)
 	o->len++;
 }
 
-static void put_str(struct out *o, const char *s)
+/* The next argument of an integer conversion, as the exact type the
+ * length (0: int, 1: long or size_t, 2: long long) and the signedness
+ * name, widened to 64 bits. Not inlined: each va_arg expands to a dozen
+ * instructions, and inlined copies multiply. */
+static __attribute__((noinline)) uint64_t
+int_arg(va_list *args, unsigned length, bool is_signed)
 {
-	while (*s != '\0') {
-		put(o, *s++);
+	if (length == 0) {
+		return is_signed ? (uint64_t)va_arg(*args, int)
+				 : va_arg(*args, unsigned int);
 	}
-}
-
-/* `v` in base 10 or 16, padded to `width` on the left. */
-static void put_uint(struct out *o, uint64_t v, unsigned base, unsigned width,
-		     char pad)
-{
-	char digits[20];
-	unsigned n = 0;
-
-	do {
-		digits[n++] = "0123456789abcdef"[v % base];
-		v /= base;
-	} while (v != 0);
-	for (; width > n; width--) {
-		put(o, pad);
+	if (length == 1) {
+		return is_signed ? (uint64_t)va_arg(*args, long)
+				 : va_arg(*args, unsigned long);
 	}
-	while (n > 0) {
-		put(o, digits[--n]);
-	}
+	return is_signed ? (uint64_t)va_arg(*args, long long)
+			 : va_arg(*args, unsigned long long);
 }
 
 size_t rumkv_vsnprintf(char *buf, size_t size, const char *fmt, va_list ap)
@@ -57,6 +51,9 @@ size_t rumkv_vsnprintf(char *buf, size_t size, const char *fmt, va_list ap)
 
 	va_copy(args, ap);
 	while ((c = *fmt++) != '\0') {
+		char digits[21];
+		char *p = &digits[20]; /* digits are written backwards */
+		const char *s;
 		unsigned width = 0;
 		unsigned length = 0; /* 1: long or size_t, 2: long long */
 		char pad = *fmt == '0' ? '0' : ' ';
@@ -72,55 +69,48 @@ size_t rumkv_vsnprintf(char *buf, size_t size, const char *fmt, va_list ap)
 		while (*fmt == 'l' || *fmt == 'z') {
 			length = *fmt++ == 'z' ? 1 : length + 1;
 		}
-		c = *fmt++;
-		switch (c) {
-		case 's': {
-			const char *str = va_arg(args, const char *);
-
-			put_str(&o, str != NULL ? str : "(null)");
-			break;
+		c = *fmt;
+		if (c == '\0') {
+			break; /* a lone '%' at the end */
 		}
-		case 'c':
-		case 'd':
-		case 'u':
-		case 'x': {
-			/* Each va_arg names the argument's exact type; %c
-			 * takes an int, whatever its length. */
-			bool is_signed = c == 'c' || c == 'd';
-			uint64_t v;
-
-			if (length == 0 || c == 'c') {
-				v = is_signed ? (uint64_t)va_arg(args, int)
-					      : va_arg(args, unsigned int);
-			} else if (length == 1) {
-				v = is_signed ? (uint64_t)va_arg(args, long)
-					      : va_arg(args, unsigned long);
-			} else {
-				v = is_signed
-					    ? (uint64_t)va_arg(args, long long)
-					    : va_arg(args, unsigned long long);
-			}
+		fmt++;
+		if (c == 's') {
+			s = va_arg(args, const char *);
+			s = s != NULL ? s : "(null)";
+		} else if (c == 'c' || c == 'd' || c == 'u' || c == 'x') {
+			unsigned base = c == 'x' ? 16 : 10;
+			/* %c takes an int, whatever its length. */
+			uint64_t v = int_arg(&args, c == 'c' ? 0 : length,
+					     c == 'c' || c == 'd');
 			if (c == 'c') {
 				put(&o, (char)v);
-				break;
+				continue;
 			}
 			if (c == 'd' && (int64_t)v < 0) {
 				put(&o, '-');
 				v = 0 - v;
 			}
-			put_uint(&o, v, c == 'x' ? 16 : 10, width, pad);
-			break;
-		}
-		case '\0':
-			fmt--; /* a lone '%' at the end: stop at the NUL */
-			break;
-		default:
+			*p = '\0';
+			do {
+				*--p = "0123456789abcdef"[v % base];
+				v /= base;
+				width -= width != 0;
+			} while (v != 0);
+			s = p;
+			/* The width counts digits only, after any sign. */
+			for (; width != 0; width--) {
+				put(&o, pad);
+			}
+		} else {
 			/* "%%" prints one '%'; an unknown conversion itself. */
 			if (c != '%') {
 				put(&o, '%');
 			}
 			put(&o, c);
-			break;
+			continue;
+		}
+		while (*s != '\0') {
+			put(&o, *s++);
 		}
 	}
 	va_end(args);

@@ -22,6 +22,26 @@ Test(format, conversions)
 	cr_assert_str_eq(buf, "12 -9223372036854775808 (null)");
 }
 
+/* Corners the formatter defines its own way: the width counts digits
+ * only (after a sign) and pads numbers only; a lone '%' at the end
+ * prints nothing; an unknown conversion prints itself. */
+Test(format, corners)
+{
+	char buf[64];
+	char fmt[16];
+
+	rumkv_snprintf(buf, sizeof(buf), "[%5d|%05d|%3s|%2c]", -42, -7, "ab",
+		       'z');
+	cr_assert_str_eq(buf, "[-   42|-00007|ab|z]");
+	/* Not literals: the compiler rejects these formats, rightly. */
+	strcpy(fmt, "%q %lq%");
+	rumkv_snprintf(buf, sizeof(buf), fmt, 0);
+	cr_assert_str_eq(buf, "%q %q");
+	rumkv_snprintf(buf, sizeof(buf), "%x %lx %d", 0u, ~0ul,
+		       -2147483647 - 1);
+	cr_assert_str_eq(buf, "0 ffffffffffffffff -2147483648");
+}
+
 Test(format, truncates_and_terminates)
 {
 	char buf[8];
