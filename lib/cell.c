@@ -202,24 +202,38 @@ static bool reason_is_violation(uint32_t reason)
 	       reason != RUMKV_REASON_SYSTEM_RESET;
 }
 
+/* The one-line report: "cell A powered off", or for a violation "cell A
+ * core 1 (hw 0x1): <cause>[ at IPA 0x...], PC 0x...; <what happens>". */
 static void report(const struct rumkv_cell *cell, const struct rumkv_core *core,
-		   const struct rumkv_fault *f, const char *outcome)
+		   const struct rumkv_fault *f, bool restart)
 {
-	const char *name = cell->plan->name;
+	const struct rumkv_plan_cell *pc = cell->plan;
+	const char *outcome = "halted";
+	char buf[48];
+	char at[32] = "";
 
 	if (!reason_is_violation(f->reason)) {
-		rumkv_log("cell %s %s", name, outcome);
-	} else if (f->ipa_valid) {
-		rumkv_log("cell %s core %u (hw 0x%llx): %s at IPA 0x%llx, "
-			  "PC 0x%llx; %s",
-			  name, core->vindex, (unsigned long long)core->hwid,
-			  f->cause, (unsigned long long)f->ipa,
-			  (unsigned long long)f->pc, outcome);
-	} else {
-		rumkv_log("cell %s core %u (hw 0x%llx): %s, PC 0x%llx; %s",
-			  name, core->vindex, (unsigned long long)core->hwid,
-			  f->cause, (unsigned long long)f->pc, outcome);
+		rumkv_log("cell %s %s", pc->name,
+			  restart ? "reset" : "powered off");
+		return;
 	}
+	if (restart) {
+		rumkv_snprintf(buf, sizeof(buf), "restarting (%u of %u)",
+			       cell->restart_count + 1, pc->restart_limit);
+		outcome = buf;
+	} else if (pc->policy == RUMKV_POLICY_RESTART) {
+		rumkv_snprintf(buf, sizeof(buf),
+			       "restart limit %u reached, halted",
+			       pc->restart_limit);
+		outcome = buf;
+	}
+	if (f->ipa_valid) {
+		rumkv_snprintf(at, sizeof(at), " at IPA 0x%llx",
+			       (unsigned long long)f->ipa);
+	}
+	rumkv_log("cell %s core %u (hw 0x%llx): %s%s, PC 0x%llx; %s", pc->name,
+		  core->vindex, (unsigned long long)core->hwid, f->cause, at,
+		  (unsigned long long)f->pc, outcome);
 }
 
 /* Ends the cell `core` belongs to. Cell lock held; never returns. */
@@ -232,28 +246,12 @@ static RUMKV_NORETURN void cell_end(struct rumkv_cell *cell,
 	bool restart = f->reason == RUMKV_REASON_SYSTEM_RESET ||
 		       (violation && pc->policy == RUMKV_POLICY_RESTART &&
 			cell->restart_count < pc->restart_limit);
-	char outcome[48];
-
-	if (!violation) {
-		rumkv_snprintf(outcome, sizeof(outcome), "%s",
-			       restart ? "reset" : "powered off");
-	} else if (restart) {
-		rumkv_snprintf(outcome, sizeof(outcome),
-			       "restarting (%u of %u)", cell->restart_count + 1,
-			       pc->restart_limit);
-	} else if (pc->policy == RUMKV_POLICY_RESTART) {
-		rumkv_snprintf(outcome, sizeof(outcome),
-			       "restart limit %u reached, halted",
-			       pc->restart_limit);
-	} else {
-		rumkv_snprintf(outcome, sizeof(outcome), "halted");
-	}
 
 	cell->state = restart ? RUMKV_CELL_RESTARTING : RUMKV_CELL_TERMINATED;
 	cell->reason = f->reason;
 	rumkv_console_flush(core);
 	rumkv_console_line_close(core, &cell->vuart.line);
-	report(cell, core, f, outcome);
+	report(cell, core, f, restart);
 	rumkv_cell_post_and_wait(cell, core, RUMKV_REQ_PARK);
 	core->state = RUMKV_CORE_PARKED;
 	rumkv_cell_revoke(cell, core, ~0ull);
@@ -319,12 +317,10 @@ void rumkv_cell_violation(struct rumkv_core *core, uint32_t reason,
 
 void rumkv_cell_system_off(struct rumkv_core *core, bool reset)
 {
-	struct rumkv_cell *cell = core->cell;
 	struct rumkv_fault f = {
 		.reason = reset ? RUMKV_REASON_SYSTEM_RESET
 				: RUMKV_REASON_SYSTEM_OFF,
 	};
 
-	lock_running_cell(cell, core);
-	cell_end(cell, core, &f);
+	rumkv_cell_terminate(core, &f);
 }
