@@ -68,13 +68,17 @@ struct run {
 	unsigned splits;		      /* unmaps that took table pages */
 };
 
-/* Counts as an assertion only when it fails: checks run by the million. */
-#define CHECK(r, cond, ...)                                                   \
-	do {                                                                  \
-		if (!(cond)) {                                                \
-			cr_assert_fail("[%s seed=%llu step=%u] " __VA_ARGS__, \
-				       (r)->fmt->name, (r)->seed, (r)->step); \
-		}                                                             \
+/* Counts as an assertion only when it fails: checks run by the million.
+ * The message is formatted first: its arguments precede the prefix's. */
+#define CHECK(r, cond, ...)                                                  \
+	do {                                                                 \
+		if (!(cond)) {                                               \
+			char msg_[256];                                      \
+			snprintf(msg_, sizeof(msg_), __VA_ARGS__);           \
+			cr_assert_fail("[%s seed=%llu step=%u] %s",          \
+				       (r)->fmt->name, (r)->seed, (r)->step, \
+				       msg_);                                \
+		}                                                            \
 	} while (0)
 
 /* ---- random numbers (splitmix64) ---- */
