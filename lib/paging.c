@@ -73,34 +73,19 @@ void pt_inv_flush(struct walk *w)
 	}
 }
 
-/* Grows [lo, lo + *size) to cover [in, in + in_size) when that starts
- * inside or right after it and the union stays below 2^64. */
-static bool range_extend(uint64_t lo, uint64_t *size, uint64_t in,
-			 uint64_t in_size)
-{
-	uint64_t offset = in - lo;
-
-	if (in < lo || offset > *size || offset + in_size == 0) {
-		return false;
-	}
-	if (offset + in_size > *size) {
-		*size = offset + in_size;
-	}
-	return true;
-}
-
-/* Touching ranges merge, so unmapping many pages costs few invalidations. */
+/* Ranges are added in address order, and touching ones merge: unmapping
+ * many pages costs few invalidations. (A freed table's range starts before
+ * the pending one; free_table handles that.) */
 void pt_inv_add(struct walk *w, uint64_t in, uint64_t size)
 {
-	if (w->inv_size != 0) {
-		if (range_extend(w->inv_in, &w->inv_size, in, size)) {
-			return;
+	uint64_t offset = in - w->inv_in;
+
+	/* Merged unless the union would reach 2^64 (size 0). */
+	if (w->inv_size != 0 && offset <= w->inv_size && offset + size != 0) {
+		if (offset + size > w->inv_size) {
+			w->inv_size = offset + size;
 		}
-		if (range_extend(in, &size, w->inv_in, w->inv_size)) {
-			w->inv_in = in;
-			w->inv_size = size;
-			return;
-		}
+		return;
 	}
 	pt_inv_flush(w);
 	w->inv_in = in;
@@ -141,6 +126,11 @@ static void free_table(struct walk *w, uint64_t *slot, unsigned level,
 	struct rumkv_pt_pool *pool = w->pt->pool;
 
 	pt_write(slot, 0);
+	/* A pending range that starts inside the table lies inside it (the
+	 * walk has not left it): the table's invalidation covers it. */
+	if (w->inv_size != 0 && w->inv_in >= table_in) {
+		w->inv_size = 0;
+	}
 	pt_inv_add(w, table_in, pt_level_size(w->pt->fmt, level));
 	pt_inv_flush(w);
 	pt_pool_push(pool, (uint32_t)(((const uint8_t *)table - pool->base) /

@@ -87,7 +87,8 @@ int pt_check_args(const struct rumkv_pt *pt, uint64_t in, uint64_t out,
 /* Sends the pending invalidation, if any. */
 void pt_inv_flush(struct walk *w);
 
-/* Adds [in, in + size), just made invalid, to the pending invalidation. */
+/* Adds [in, in + size), just made invalid, to the pending invalidation;
+ * `in` is not below the start of the pending range. */
 void pt_inv_add(struct walk *w, uint64_t in, uint64_t size);
 
 /* Moves w->in to the next entry of a level whose entries are `size` bytes
