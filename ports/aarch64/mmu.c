@@ -67,8 +67,16 @@ RUMKV_BOOT static int map_self(void)
 {
 	int err;
 
-	err = map_range((uint64_t)__rumkv_start, (uint64_t)__rumkv_text_end,
+	/* Boot-only and resident code as two ranges: port_boot_done unmaps
+	 * exactly the first, which then never needs a block split. */
+	err = map_range((uint64_t)__rumkv_start,
+			(uint64_t)__rumkv_boot_text_end,
 			RUMKV_ATTR_R | RUMKV_ATTR_X);
+	if (err == 0) {
+		err = map_range((uint64_t)__rumkv_text_start,
+				(uint64_t)__rumkv_text_end,
+				RUMKV_ATTR_R | RUMKV_ATTR_X);
+	}
 	if (err == 0) {
 		err = map_range((uint64_t)__rumkv_rodata_start,
 				(uint64_t)__rumkv_rodata_end, RUMKV_ATTR_R);
@@ -160,8 +168,15 @@ RUMKV_BOOT int aarch64_mmu_init(const struct rumkv_plan *plan)
 
 void port_boot_done(void)
 {
+	static const char failed[] =
+		"rumkv: cannot unmap boot-only code; powering off\n";
 	uint64_t start = (uint64_t)__rumkv_start;
 
-	(void)rumkv_pt_unmap(&el2_pt, start,
-			     (uint64_t)__rumkv_boot_text_end - start);
+	/* Cannot fail (the range was mapped on its own), but boot code must
+	 * never stay executable behind a cell's back. */
+	if (rumkv_pt_unmap(&el2_pt, start,
+			   (uint64_t)__rumkv_boot_text_end - start) != 0) {
+		port_console_write(failed, sizeof(failed) - 1);
+		port_system_off();
+	}
 }
