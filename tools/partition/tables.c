@@ -16,8 +16,9 @@
  *                              pages there); every slot it touches if its
  *                              guest and physical addresses differ modulo
  *                              2 MiB (then no 2 MiB block is possible)
- *         + 2                  slack: one later split of a block down to a
- *                              page (one level-2 and one level-3 table)
+ *
+ * Nothing is added for later splits: after boot RumKV only unmaps ranges
+ * it mapped as such, which never splits a block (docs/paging.md).
  *
  * This does not assume 1 GiB blocks (a 1 GiB slot always gets its level-2
  * table counted), so the bound holds whichever block sizes the engine
@@ -155,8 +156,7 @@ static void size_cell(struct m_part *m, struct m_cell *cell)
 				  last >> SZ_2M_SHIFT);
 		}
 	}
-	cell->table_pages =
-		(uint32_t)(2 + count_slots(&l2) + count_slots(&l3) + 2);
+	cell->table_pages = (uint32_t)(2 + count_slots(&l2) + count_slots(&l3));
 }
 
 void tables_size(struct m_part *m)

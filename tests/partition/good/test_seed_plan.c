@@ -159,8 +159,8 @@ Test(seed_plan, cell_a)
 	cr_expect_eq(a->console, RUMKV_CONSOLE_HYPERCALL);
 	cr_expect_eq(a->status_page_ipa, 0x0b000000);
 	/* Root (2) + L2 for the 0 and 1 GiB slots (2) + L3 for the pages
-	 * of the virtio transports, the status page and the GIC (3) + 2. */
-	cr_expect_eq(a->table_page_count, 9);
+	 * of the virtio transports, the status page and the GIC (3). */
+	cr_expect_eq(a->table_page_count, 7);
 }
 
 Test(seed_plan, cell_b)
