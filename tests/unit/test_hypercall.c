@@ -132,6 +132,28 @@ Test(hypercall, console_lines_are_tagged_and_never_interleaved)
 			 "escape sequence dropped, other control shown as .");
 }
 
+/* Byte i of a write is byte i % 8 (least significant first) of x(2 + i / 8),
+ * through all six registers; bytes past the length are not printed. */
+Test(hypercall, console_write_takes_bytes_in_register_order)
+{
+	const char *full = "0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJK\n";
+	uint64_t r[8] = {RUMKV_HC_CONSOLE_WRITE, 3,
+			 'x' | 'y' << 8 | 'z' << 16 | (uint64_t)'!' << 24,
+			 ~0ull};
+
+	fm_boot_all();
+	fake_reset();
+	cr_assert_eq(strlen(full), RUMKV_CONSOLE_WRITE_MAX);
+	put(fm_core(FM_A, 0), full);
+	cr_assert_eq(fm_hypercall(fm_core(FM_A, 0), r), FAKE_RETURNED);
+	cr_assert_eq(r[0], 3);
+	put(fm_core(FM_A, 0), "\n");
+	cr_assert_str_eq(fake.console,
+			 "[A] 0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJK\n"
+			 "[A] xyz\n",
+			 "got \"%s\"", fake.console);
+}
+
 Test(hypercall, console_wraps_long_lines)
 {
 	char chunk[41];
