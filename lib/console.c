@@ -95,12 +95,10 @@ static void line_show(struct rumkv_core *self, const char *name,
 		write_tag(name);
 		line->shown = 0;
 	}
-	if (line->shown > line->len) {
-		/* Backspaces: move back over what is gone, blank it. */
-		while (line->shown > line->len) {
-			port_console_write("\b \b", 3);
-			line->shown--;
-		}
+	/* Backspaces: move back over what is gone, blank it. */
+	while (line->shown > line->len) {
+		port_console_write("\b \b", 3);
+		line->shown--;
 	}
 	port_console_write(line->buf + line->shown, line->len - line->shown);
 	line->shown = line->len;
