@@ -155,10 +155,31 @@ def check(case, lines, status, timed_out):
     return failures
 
 
+# RumKV's platform is QEMU 10 (docs/qemu.md): 7.2's SMMUv3 has no stage 2.
+QEMU_MINIMUM = (10, 0)
+
+
+def check_qemu_version(qemu):
+    """Exits with a clear message when `qemu` is older than QEMU_MINIMUM."""
+    try:
+        out = subprocess.run([qemu, "--version"], check=True,
+                             capture_output=True, text=True).stdout
+    except (OSError, subprocess.CalledProcessError) as e:
+        sys.exit(f"run_case: cannot run {qemu} --version: {e}")
+    m = re.match(r"QEMU emulator version (\d+)\.(\d+)", out)
+    if not m:
+        sys.exit(f"run_case: cannot read the version of {qemu}: {out!r}")
+    if (int(m.group(1)), int(m.group(2))) < QEMU_MINIMUM:
+        sys.exit(f"run_case: {qemu} is QEMU {m.group(1)}.{m.group(2)}; "
+                 "RumKV needs QEMU >= 10.0 (scripts/setup-qemu installs it "
+                 "from bookworm-backports)")
+
+
 def main():
     if len(sys.argv) < 4:
         sys.exit(__doc__)
     qemu, firmware, case_file = sys.argv[1:4]
+    check_qemu_version(qemu)
     case = parse_case(case_file)
     with tempfile.TemporaryDirectory(prefix="rumkv-case-") as scratch:
         lines, status, timed_out = run(qemu, firmware, case, scratch)
