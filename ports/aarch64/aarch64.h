@@ -6,6 +6,7 @@
 #ifndef AARCH64_PORT_INTERNAL_H
 #define AARCH64_PORT_INTERNAL_H
 
+#include <aarch64/sysreg.h>
 #include <rumkv/cell.h>
 #include <rumkv/plan.h>
 
@@ -13,10 +14,7 @@
  * it first. */
 static inline struct rumkv_core *aarch64_core_self(void)
 {
-	struct rumkv_core *core;
-
-	__asm__("mrs %0, tpidr_el2" : "=r"(core));
-	return core;
+	return (struct rumkv_core *)(uintptr_t)read_sysreg(tpidr_el2);
 }
 
 /* entry.S, vectors.S */

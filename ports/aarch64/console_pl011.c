@@ -5,7 +5,7 @@
  * an emulated PL011), never directly.
  */
 #include "aarch64.h"
-#include "mmio.h"
+#include <aarch64/mmio.h>
 
 #include <rumkv/plan.h>
 #include <rumkv/port.h>

@@ -7,7 +7,7 @@
  * the EL1 reset live in vectors.S.
  */
 #include "aarch64.h"
-#include "mmio.h"
+#include <aarch64/mmio.h>
 
 #include <aarch64/gicv3.h>
 #include <aarch64/stage2.h>

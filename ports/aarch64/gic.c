@@ -12,7 +12,7 @@
  * virtual interrupt; the cell's own EOI deactivates the physical one.
  */
 #include "aarch64.h"
-#include "mmio.h"
+#include <aarch64/mmio.h>
 
 #include <aarch64/gicv3.h>
 #include <aarch64/sysreg.h>

@@ -4,7 +4,7 @@
  * maintenance for what it writes on a cell's behalf,
  * port_cache_clean_range, is in vectors.S.
  */
-#include "mmio.h"
+#include <aarch64/mmio.h>
 
 #include <aarch64/sysreg.h>
 #include <rumkv/port.h>

@@ -14,7 +14,7 @@
  * power control are not offered. SGIs are sent through the trapped
  * ICC_SGI1R_EL1 and reach only the cell's own running cores.
  */
-#include "mmio.h"
+#include <aarch64/mmio.h>
 
 #include <aarch64/gicv3.h>
 #include <aarch64/sysreg.h>

@@ -8,38 +8,9 @@
 
 #include <stdint.h>
 
-#define read_sysreg(reg)                                       \
-	({                                                     \
-		uint64_t v__;                                  \
-		__asm__ volatile("mrs %0, " #reg : "=r"(v__)); \
-		v__;                                           \
-	})
-
-#define write_sysreg(reg, v)                                        \
-	do {                                                        \
-		uint64_t wv__ = (uint64_t)(v);                      \
-		__asm__ volatile("msr " #reg ", %0" : : "r"(wv__)); \
-	} while (0)
-
-static inline void isb(void)
-{
-	__asm__ volatile("isb" ::: "memory");
-}
-
-static inline void dsb_ish(void)
-{
-	__asm__ volatile("dsb ish" ::: "memory");
-}
-
-static inline void dsb_ishst(void)
-{
-	__asm__ volatile("dsb ishst" ::: "memory");
-}
-
-static inline void dsb_sy(void)
-{
-	__asm__ volatile("dsb sy" ::: "memory");
-}
+/* The accessors (MRS/MSR, barriers) are in their own header so that a
+ * host build of the port's guest-facing code can model the registers. */
+#include <aarch64/sysreg_access.h>
 
 /* HCR_EL2: what a cell's EL1 may do without RumKV. */
 #define HCR_VM (1ull << 0)   /* stage-2 translation on */

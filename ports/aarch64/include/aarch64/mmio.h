@@ -2,7 +2,9 @@
 /*
  * Device register accessors. RumKV's translation maps devices as
  * Device-nGnRE at their physical addresses, so a physical address is
- * also the pointer.
+ * also the pointer. A host build of the guest-facing code (tests/el2)
+ * puts its own <aarch64/mmio.h> first on the include path, backed by a
+ * modelled interrupt controller.
  */
 #ifndef AARCH64_MMIO_H
 #define AARCH64_MMIO_H
