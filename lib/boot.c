@@ -57,8 +57,10 @@ RUMKV_BOOT static bool holds(const struct rumkv_cell *cell, uint8_t right)
 
 /* Maps device pages [base, end). Devices of one cell may share a page
  * (virtio-mmio transports are 0x200 apart), and a map is all-or-nothing: a
- * range that overlaps pages already mapped is mapped page by page,
- * skipping those. */
+ * range that overlaps pages already mapped is mapped page by page, and a
+ * page already mapped is accepted only if it is this very device page
+ * (mapped for another window on it), never anything else at that
+ * address. */
 RUMKV_BOOT static int map_device_pages(struct rumkv_cell *cell, uint64_t base,
 				       uint64_t end)
 {
@@ -69,7 +71,15 @@ RUMKV_BOOT static int map_device_pages(struct rumkv_cell *cell, uint64_t base,
 	for (pa = base; err == RUMKV_EBUSY && pa < end; pa += RUMKV_PAGE_SIZE) {
 		int page = rumkv_pt_map(&cell->stage2, pa, pa, RUMKV_PAGE_SIZE,
 					attr);
+		uint64_t out;
+		uint32_t have;
 
+		if (page == RUMKV_EBUSY &&
+		    (rumkv_pt_lookup(&cell->stage2, pa, &out, &have, NULL) !=
+			     0 ||
+		     out != pa || have != attr)) {
+			return RUMKV_EBUSY;
+		}
 		if (page != 0 && page != RUMKV_EBUSY) {
 			return page;
 		}

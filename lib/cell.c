@@ -149,7 +149,10 @@ void rumkv_cell_load_images(struct rumkv_cell *cell)
 }
 
 /* Unmaps and zeroes the cell's private RAM; shared regions belong to
- * their peers too and are only unmapped. */
+ * their peers too and are only unmapped. The zeroes are cleaned to the
+ * point of coherency: a restarted guest that runs with its caches off
+ * reads memory, not the cache, and must not find the previous run's
+ * data there. */
 static void cell_clear_memory(struct rumkv_cell *cell)
 {
 	const struct rumkv_plan_cell *pc = cell->plan;
@@ -160,8 +163,10 @@ static void cell_clear_memory(struct rumkv_cell *cell)
 
 		(void)rumkv_pt_unmap(&cell->stage2, m->ipa, m->size);
 		if (m->kind == RUMKV_MEM_RAM) {
-			rumkv_memset(port_phys_to_virt(rumkv_pa(m->pa)), 0,
-				     m->size);
+			void *ram = port_phys_to_virt(rumkv_pa(m->pa));
+
+			rumkv_memset(ram, 0, m->size);
+			port_cache_clean_range(ram, m->size);
 		}
 	}
 }
@@ -253,9 +258,9 @@ static RUMKV_NORETURN void cell_end(struct rumkv_cell *cell,
 	rumkv_console_line_close(core, &cell->vuart.line);
 	report(cell, core, f, restart);
 	rumkv_cell_post_and_wait(cell, core, RUMKV_REQ_PARK);
-	core->state = RUMKV_CORE_PARKED;
-	rumkv_cell_revoke(cell, core, ~0ull);
+	core_state_set(core, RUMKV_CORE_PARKED);
 	cell->rights = 0;
+	rumkv_cell_revoke(cell, core, ~0ull);
 	rumkv_status_publish(cell);
 	cell_clear_memory(cell);
 
@@ -288,7 +293,7 @@ static void lock_running_cell(struct rumkv_cell *cell, struct rumkv_core *core)
 {
 	rumkv_lock(core, &cell->lock);
 	if (cell->state != RUMKV_CELL_RUNNING) {
-		core->state = RUMKV_CORE_PARKED;
+		core_state_set(core, RUMKV_CORE_PARKED);
 		rumkv_unlock(&cell->lock);
 		rumkv_core_park(core);
 	}

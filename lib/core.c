@@ -41,11 +41,11 @@ static void core_try_start(struct rumkv_core *core)
 	uint64_t arg;
 
 	rumkv_lock(core, &cell->lock);
-	if (core->state != RUMKV_CORE_STARTING) {
+	if (core_state(core) != RUMKV_CORE_STARTING) {
 		rumkv_unlock(&cell->lock);
 		return;
 	}
-	core->state = RUMKV_CORE_RUNNING;
+	core_state_set(core, RUMKV_CORE_RUNNING);
 	entry = core->start_entry;
 	arg = core->start_arg;
 	rumkv_unlock(&cell->lock);
@@ -56,8 +56,7 @@ void rumkv_core_park(struct rumkv_core *core)
 {
 	for (;;) {
 		if (core->cell != NULL &&
-		    __atomic_load_n(&core->state, __ATOMIC_ACQUIRE) ==
-			    RUMKV_CORE_STARTING) {
+		    core_state(core) == RUMKV_CORE_STARTING) {
 			core_try_start(core);
 		}
 		port_core_wait(core);
@@ -73,8 +72,7 @@ void rumkv_core_serve(struct rumkv_core *core)
 	}
 	if ((req & RUMKV_REQ_PARK) != 0) {
 		rumkv_console_flush(core);
-		__atomic_store_n(&core->state, RUMKV_CORE_PARKED,
-				 __ATOMIC_RELEASE);
+		core_state_set(core, RUMKV_CORE_PARKED);
 	}
 	/* Acknowledge only after the work: the poster waits for the bits. */
 	__atomic_and_fetch(&core->requests, ~req, __ATOMIC_RELEASE);
@@ -95,12 +93,12 @@ void rumkv_cell_post_and_wait(struct rumkv_cell *cell,
 		if (c == self) {
 			continue;
 		}
-		if (c->state == RUMKV_CORE_STARTING &&
+		if (core_state(c) == RUMKV_CORE_STARTING &&
 		    (req & RUMKV_REQ_PARK) != 0) {
-			c->state = RUMKV_CORE_PARKED;
+			core_state_set(c, RUMKV_CORE_PARKED);
 			continue;
 		}
-		if (c->state != RUMKV_CORE_RUNNING) {
+		if (core_state(c) != RUMKV_CORE_RUNNING) {
 			continue;
 		}
 		__atomic_or_fetch(&c->requests, req, __ATOMIC_RELEASE);
@@ -125,7 +123,7 @@ void rumkv_core_start(struct rumkv_cell *cell, uint32_t vindex, uint64_t entry,
 
 	c->start_entry = entry;
 	c->start_arg = arg;
-	__atomic_store_n(&c->state, RUMKV_CORE_STARTING, __ATOMIC_RELEASE);
+	core_state_set(c, RUMKV_CORE_STARTING);
 	port_core_kick(c);
 }
 
@@ -161,9 +159,9 @@ int rumkv_vcore_on(struct rumkv_core *caller, uint32_t vindex, uint64_t entry,
 		return RUMKV_ERANGE;
 	}
 	rumkv_lock(caller, &cell->lock);
-	if (target->state == RUMKV_CORE_RUNNING) {
+	if (core_state(target) == RUMKV_CORE_RUNNING) {
 		ret = RUMKV_EBUSY;
-	} else if (target->state == RUMKV_CORE_STARTING) {
+	} else if (core_state(target) == RUMKV_CORE_STARTING) {
 		ret = RUMKV_ESTATE;
 	} else {
 		rumkv_core_start(cell, vindex, entry, arg);
@@ -179,7 +177,7 @@ int rumkv_vcore_state(struct rumkv_core *caller, uint32_t vindex)
 	if (target == NULL) {
 		return RUMKV_EINVAL;
 	}
-	switch (__atomic_load_n(&target->state, __ATOMIC_ACQUIRE)) {
+	switch (core_state(target)) {
 	case RUMKV_CORE_RUNNING:
 		return 0;
 	case RUMKV_CORE_STARTING:
@@ -199,8 +197,8 @@ void rumkv_vcore_off(struct rumkv_core *core)
 	for (v = 0; v < cell->plan->core_count; v++) {
 		struct rumkv_core *c = rumkv_cell_core(cell, v);
 
-		if (c != core && c->state != RUMKV_CORE_PARKED) {
-			core->state = RUMKV_CORE_PARKED;
+		if (c != core && core_state(c) != RUMKV_CORE_PARKED) {
+			core_state_set(core, RUMKV_CORE_PARKED);
 			rumkv_unlock(&cell->lock);
 			rumkv_core_park(core);
 		}

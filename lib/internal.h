@@ -25,6 +25,19 @@ extern struct rumkv_machine rumkv_machine;
 
 /* ---- cores (lib/core.c) ---- */
 
+/* A core's state (enum rumkv_core_state) is written under its cell's
+ * lock, or by the core itself when it parks on request, and read by its
+ * siblings and the vGIC without the lock: always atomically. */
+static inline uint32_t core_state(const struct rumkv_core *core)
+{
+	return __atomic_load_n(&core->state, __ATOMIC_ACQUIRE);
+}
+
+static inline void core_state_set(struct rumkv_core *core, uint32_t state)
+{
+	__atomic_store_n(&core->state, state, __ATOMIC_RELEASE);
+}
+
 /* Posts `req` to every other core of `cell` that runs or is starting,
  * kicks them and waits until each has served it. Cell lock held. */
 void rumkv_cell_post_and_wait(struct rumkv_cell *cell,

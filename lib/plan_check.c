@@ -567,6 +567,39 @@ static void check_window_shared(struct check *ck, int c, int i,
 	}
 }
 
+/* Earlier devices of the same cell that share a page with this window
+ * must need the same right: a pledge unmaps whole pages, so dropping one
+ * right would either leave the other device's page reachable or cut off
+ * a device whose right the cell still holds. */
+static void check_window_rights(struct check *ck, int c, int i,
+				const struct rumkv_plan_mmio *w)
+{
+	const struct rumkv_plan_cell *cell = &ck->plan->cells[c];
+	const struct rumkv_plan_device *d = &cell->devices[i];
+
+	for (int j = 0; j < i; j++) {
+		const struct rumkv_plan_device *x = &cell->devices[j];
+
+		for (uint32_t k = 0;
+		     dev_ok(x) && x->right != d->right && k < x->mmio_count;
+		     k++) {
+			if (!spans_meet(page_span(w->pa, w->size),
+					page_span(x->mmio[k].pa,
+						  x->mmio[k].size))) {
+				continue;
+			}
+			collide(ck, c, RUMKV_FIELD_DEVICES, i, c, j,
+				"%s 0x%llx+0x%llx shares a 4 KiB page with "
+				"%s, which needs another right: a pledge "
+				"drops whole pages, so devices in one page "
+				"must need the same right",
+				dev_name(d), U64(w->pa), U64(w->size),
+				dev_name(x));
+			return;
+		}
+	}
+}
+
 static void check_device(struct check *ck, int c, int i)
 {
 	const struct rumkv_plan *p = ck->plan;
@@ -608,6 +641,7 @@ static void check_device(struct check *ck, int c, int i)
 		check_window_fixed(ck, c, i, &d->mmio[w]);
 		check_window_ram(ck, c, i, &d->mmio[w]);
 		check_window_shared(ck, c, i, &d->mmio[w]);
+		check_window_rights(ck, c, i, &d->mmio[w]);
 	}
 }
 

@@ -11,6 +11,7 @@
 #include "internal.h"
 
 #include <rumkv/abi.h>
+#include <rumkv/port.h>
 
 static void name_copy(char *dst, const char *src)
 {
@@ -56,5 +57,7 @@ void rumkv_status_publish(const struct rumkv_cell *cell)
 	e->rights = cell->rights;
 	__atomic_thread_fence(__ATOMIC_RELEASE);
 	__atomic_store_n(&st->sequence, st->sequence + 1, __ATOMIC_RELAXED);
+	/* Readers may run with their caches off (a kernel's early boot). */
+	port_cache_clean_range(st, sizeof(*st));
 	rumkv_unlock(&rumkv_machine.status_lock);
 }

@@ -154,6 +154,10 @@ int rumkv_vcore_state(struct rumkv_core *caller, uint32_t vindex);
 /* The cell asked to power off (reset = false) or reset (reset = true). */
 RUMKV_NORETURN void rumkv_cell_system_off(struct rumkv_core *core, bool reset);
 
+/* One line from RumKV itself on the machine console, "rumkv: " + the
+ * formatted text. */
+void rumkv_log(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
 /* Does the cell own physical interrupt `intid`? (port interrupt filters) */
 bool rumkv_cell_owns_irq(const struct rumkv_cell *cell, uint32_t intid);
 

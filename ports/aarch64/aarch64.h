@@ -30,6 +30,12 @@ RUMKV_NORETURN void aarch64_enter_cell(uint64_t entry, uint64_t arg,
 void aarch64_pt_publish(void *owner);
 void aarch64_el2_invalidate(void *owner, uint64_t in, uint64_t size);
 
+/* entry.S, boot only: whether a load from physical `pa` completes (false
+ * if it takes an external abort: no memory or device there). */
+bool aarch64_probe_read(uint64_t pa);
+
+/* boot.c: HCR_EL2 of every cell (feature bits set at boot). */
+extern uint64_t aarch64_hcr_cell;
 /* boot.c */
 void aarch64_boot_main(void);
 void aarch64_secondary_main(struct rumkv_core *core);

@@ -3,8 +3,8 @@
  * Cores: entering a cell, waiting while parked, kicking another core, and
  * the platform firmware's PSCI (the SMC conduit) for powering cores on.
  * The port functions that are (nearly) only system register accesses
- * (port_core_self, port_cpu_relax, port_system_off, port_core_wait) and
- * the EL1 reset live in vectors.S.
+ * (port_core_self, port_cpu_relax, port_system_off) and the EL1 reset
+ * live in vectors.S.
  */
 #include "aarch64.h"
 #include <aarch64/mmio.h>
@@ -41,19 +41,57 @@ RUMKV_BOOT int port_core_power_on(struct rumkv_core *core)
 	return ret == 0 ? 0 : -1;
 }
 
+/* Pointer authentication keys, where the PE has them (HCR_EL2.API set at
+ * boot): reset like every other EL1 register. */
+static void pauth_keys_reset(void)
+{
+	if ((aarch64_hcr_cell & HCR_API) == 0) {
+		return;
+	}
+	write_sysreg(s3_0_c2_c1_0, 0); /* APIAKeyLo_EL1 */
+	write_sysreg(s3_0_c2_c1_1, 0);
+	write_sysreg(s3_0_c2_c1_2, 0); /* APIBKey */
+	write_sysreg(s3_0_c2_c1_3, 0);
+	write_sysreg(s3_0_c2_c2_0, 0); /* APDAKey */
+	write_sysreg(s3_0_c2_c2_1, 0);
+	write_sysreg(s3_0_c2_c2_2, 0); /* APDBKey */
+	write_sysreg(s3_0_c2_c2_3, 0);
+	write_sysreg(s3_0_c2_c3_0, 0); /* APGAKey */
+	write_sysreg(s3_0_c2_c3_1, 0);
+}
+
 void port_core_enter_cell(struct rumkv_core *core, uint64_t entry, uint64_t arg)
 {
 	struct rumkv_cell *cell = core->cell;
 
+	/* Also drops a virtual SError the previous run left pending. */
+	write_sysreg(hcr_el2, aarch64_hcr_cell);
 	write_sysreg(vttbr_el2, aarch64_vttbr(cell));
 	write_sysreg(vmpidr_el2, (1ull << 31) |
 					 (uint64_t)(core->vindex / 16) << 8 |
 					 (core->vindex % 16));
 	isb();
 	gic_core_reset_guest(core);
+	gic_parked_release(core);
+	pauth_keys_reset();
 	/* EL1 registers, TLBs and I-cache: reset there (vectors.S). */
 	aarch64_enter_cell(entry, arg,
 			   (uint64_t)&core->arch.stack[PORT_CORE_STACK_SIZE]);
+}
+
+/* A parked core sleeps in WFI (QEMU, like many cores, treats WFE as a
+ * mere hint and would spin). Its timers and its virtual interface are
+ * quiesced first, so that only an interrupt for the core wakes it; what
+ * woke it is then acknowledged (gic_parked_drain). */
+void port_core_wait(struct rumkv_core *core)
+{
+	write_sysreg(cntv_ctl_el0, 0);
+	write_sysreg(cntp_ctl_el0, 0);
+	gic_core_reset_guest(core);
+	dsb_sy();
+	__asm__ volatile("wfi" ::: "memory");
+	gic_parked_drain(core);
+	isb();
 }
 
 void port_core_kick(struct rumkv_core *target)

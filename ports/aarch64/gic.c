@@ -168,15 +168,23 @@ void gic_send_sgi(uint64_t hwid, uint32_t intid)
 
 /* ---- ownership --------------------------------------------------------- */
 
+/* Atomic: the cell's other cores read the bitmap without a lock (reads
+ * of the virtual distributor, port_irq_sync). */
 static void owned_set(struct rumkv_cell *cell, uint32_t intid, bool owned)
 {
 	uint64_t bit = 1ull << (intid % 64);
+	uint64_t *word = &cell->arch.irq_owned[intid / 64];
 
 	if (owned) {
-		cell->arch.irq_owned[intid / 64] |= bit;
+		__atomic_or_fetch(word, bit, __ATOMIC_RELEASE);
 	} else {
-		cell->arch.irq_owned[intid / 64] &= ~bit;
+		__atomic_and_fetch(word, ~bit, __ATOMIC_RELEASE);
 	}
+}
+
+static uint64_t owned_word(const struct rumkv_cell *cell, unsigned w)
+{
+	return __atomic_load_n(&cell->arch.irq_owned[w], __ATOMIC_ACQUIRE);
 }
 
 static void gicd_wait_rwp(void)
@@ -221,22 +229,31 @@ int port_irq_assign(struct rumkv_cell *cell, uint32_t intid)
 	return 0;
 }
 
+/* An IROUTER value that names no core (no machine has a core with all
+ * affinity fields 0xff): a revoked SPI is delivered nowhere even if
+ * something enabled it again. */
+#define IROUTER_NOWHERE 0xff00ffffffull
+
 void port_irq_revoke(struct rumkv_cell *cell, uint32_t intid)
 {
+	uint32_t bit = 1u << (intid % 32);
+	uint32_t word = intid / 32 * 4;
+
 	if (intid >= GIC_SPURIOUS || intid < 32) {
 		return;
 	}
 	owned_set(cell, intid, false);
-	mmio_write32(gic_gicd_base + GICD_ICENABLER + intid / 32 * 4,
-		     1u << (intid % 32));
+	mmio_write32(gic_gicd_base + GICD_ICENABLER + word, bit);
 	gicd_wait_rwp();
-	mmio_write32(gic_gicd_base + GICD_ICPENDR + intid / 32 * 4,
-		     1u << (intid % 32));
+	mmio_write64(gic_gicd_base + GICD_IROUTER + intid * 8, IROUTER_NOWHERE);
+	mmio_write32(gic_gicd_base + GICD_ICPENDR + word, bit);
+	mmio_write32(gic_gicd_base + GICD_ICACTIVER + word, bit);
+	mmio_write8(gic_gicd_base + GICD_IPRIORITYR + intid, GIC_PRIO_DEFAULT);
 }
 
 void port_irq_sync(struct rumkv_core *core)
 {
-	const uint64_t *owned = core->cell->arch.irq_owned;
+	const struct rumkv_cell *cell = core->cell;
 	unsigned n;
 	unsigned w;
 
@@ -244,7 +261,8 @@ void port_irq_sync(struct rumkv_core *core)
 		uint64_t lr = gic_lr_read(n);
 		uint32_t v = (uint32_t)(lr & 0x3ff);
 
-		if ((lr >> 62) == 0 || (owned[v / 64] >> (v % 64)) & 1) {
+		if ((lr >> 62) == 0 ||
+		    (owned_word(cell, v / 64) >> (v % 64)) & 1) {
 			continue;
 		}
 		gic_lr_write(n, 0);
@@ -255,9 +273,10 @@ void port_irq_sync(struct rumkv_core *core)
 		}
 	}
 	for (w = 0; w < PORT_GIC_INTIDS / 64; w++) {
-		uint64_t drop = core->arch.lr_pending[w] & ~owned[w];
+		uint64_t owned = owned_word(cell, w);
+		uint64_t drop = core->arch.lr_pending[w] & ~owned;
 
-		core->arch.lr_pending[w] &= owned[w];
+		core->arch.lr_pending[w] &= owned;
 		while (drop != 0) {
 			unsigned b = (unsigned)__builtin_ctzll(drop);
 
@@ -269,6 +288,30 @@ void port_irq_sync(struct rumkv_core *core)
 }
 
 /* ---- per-core guest reset ---------------------------------------------- */
+
+/* No active priorities in the virtual CPU interface: ICH_AP0R<n>_EL2 and
+ * ICH_AP1R<n>_EL2 exist for n < 2^(preemption bits - 5) (ICH_VTR_EL2
+ * PREbits + 1), and each must be cleared, or a restarted vcore would
+ * inherit the previous run's active priorities. */
+static void gic_active_priorities_reset(void)
+{
+	switch ((read_sysreg(ich_vtr_el2) >> 26) & 7) {
+	case 6: /* 7 bits */
+		write_sysreg(ich_ap0r3_el2, 0);
+		write_sysreg(ich_ap0r2_el2, 0);
+		write_sysreg(ich_ap1r3_el2, 0);
+		write_sysreg(ich_ap1r2_el2, 0);
+		/* fall through */
+	case 5: /* 6 bits */
+		write_sysreg(ich_ap0r1_el2, 0);
+		write_sysreg(ich_ap1r1_el2, 0);
+		/* fall through */
+	default:
+		write_sysreg(ich_ap0r0_el2, 0);
+		write_sysreg(ich_ap1r0_el2, 0);
+		break;
+	}
+}
 
 /* Before a vcore (re)starts: empty list registers and pending queue, no
  * active priorities, the core's SGIs and PPIs disabled and idle. */
@@ -284,8 +327,7 @@ void gic_core_reset_guest(struct rumkv_core *core)
 	for (n = 0; n < PORT_GIC_INTIDS / 64; n++) {
 		core->arch.lr_pending[n] = 0;
 	}
-	write_sysreg(ich_ap1r0_el2, 0);
-	write_sysreg(ich_ap0r0_el2, 0);
+	gic_active_priorities_reset();
 	write_sysreg(ich_vmcr_el2, 0);
 	write_sysreg(ich_hcr_el2, ICH_HCR_EN);
 	mmio_write32(sgi + GICD_ICENABLER, ~keep);
@@ -295,6 +337,56 @@ void gic_core_reset_guest(struct rumkv_core *core)
 		mmio_write32(sgi + GICD_IPRIORITYR + n, 0xa0a0a0a0u);
 	}
 	isb();
+}
+
+/* ---- parked cores ------------------------------------------------------ */
+
+/* On a parked core, after its WFI: acknowledges what woke it. RumKV's
+ * kick and the core's own SGIs and PPIs are finished at once (their
+ * vcore is off: they are dropped). An SPI is left active (priority
+ * dropped only): a level-triggered one would otherwise be signalled
+ * again at once and keep the core from ever sleeping or leaving this
+ * loop. gic_parked_release makes it inactive when the vcore starts. */
+void gic_parked_drain(struct rumkv_core *core)
+{
+	for (;;) {
+		uint32_t intid = (uint32_t)read_sysreg(icc_iar1_el1);
+
+		if (intid >= GIC_SPURIOUS) {
+			return;
+		}
+		write_sysreg(icc_eoir1_el1, intid);
+		if (intid < 32) {
+			write_sysreg(icc_dir_el1, intid);
+		} else {
+			core->arch.parked_active[intid / 64] |= 1ull
+								<< (intid % 64);
+		}
+	}
+}
+
+/* When the core's vcore starts: the SPIs it left active while parked
+ * become inactive (and, if still asserted, pending for the cell). Only
+ * those the cell still owns: a revoked one was deactivated then. */
+void gic_parked_release(struct rumkv_core *core)
+{
+	unsigned w;
+
+	for (w = 0; w < PORT_GIC_INTIDS / 64; w++) {
+		uint64_t left =
+			core->arch.parked_active[w] & owned_word(core->cell, w);
+
+		core->arch.parked_active[w] = 0;
+		while (left != 0) {
+			unsigned intid =
+				w * 64 + (unsigned)__builtin_ctzll(left);
+
+			mmio_write32(gic_gicd_base + GICD_ICACTIVER +
+					     intid / 32 * 4,
+				     1u << (intid % 32));
+			left &= left - 1;
+		}
+	}
 }
 
 /* ---- boot ------------------------------------------------------------- */

@@ -10,6 +10,7 @@
 
 #include <aarch64/gicv3.h>
 #include <aarch64/sysreg.h>
+#include <rumkv/error.h>
 #include <rumkv/format.h>
 #include <rumkv/port.h>
 
@@ -82,12 +83,10 @@ static uint64_t fault_ipa(void)
 	       (read_sysreg(far_el2) & 0xfff);
 }
 
-static RUMKV_NORETURN void violation(uint32_t reason, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
-
 /* Ends the calling core's cell with a one-line report. Stage-2 faults and
  * accesses RumKV cannot emulate also name the guest address. */
-static RUMKV_NORETURN void violation(uint32_t reason, const char *fmt, ...)
+static RUMKV_NORETURN void vviolation(uint32_t reason, const char *fmt,
+				      va_list ap)
 {
 	bool at_ipa = reason == RUMKV_REASON_STAGE2_FAULT ||
 		      reason == RUMKV_REASON_BAD_MMIO;
@@ -97,16 +96,36 @@ static RUMKV_NORETURN void violation(uint32_t reason, const char *fmt, ...)
 		.ipa = at_ipa ? fault_ipa() : 0,
 		.ipa_valid = at_ipa,
 	};
-	va_list ap;
 
-	va_start(ap, fmt);
 	rumkv_vsnprintf(f.cause, sizeof(f.cause), fmt, ap);
-	va_end(ap);
 	rumkv_cell_terminate(aarch64_core_self(), &f);
 }
 
-/* "stage-2 fault: <access> (translation fault, level 2)"; `size` >= 0
- * adds "<size> bytes" to the access. */
+static RUMKV_NORETURN void violation(uint32_t reason, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+static RUMKV_NORETURN void violation(uint32_t reason, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vviolation(reason, fmt, ap);
+	va_end(ap); /* not reached */
+}
+
+void aarch64_mmio_refuse(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vviolation(RUMKV_REASON_BAD_MMIO, fmt, ap);
+	va_end(ap); /* not reached */
+}
+
+/* "stage-2 fault: <access> (translation fault, level 2)"; `size` > 0
+ * adds "<size> bytes" to the access, 0 says the size is unknown (an
+ * instruction without syndrome: a load or store pair, or one with
+ * writeback), < 0 says nothing (fetches, table walks). */
 static RUMKV_NORETURN void stage2_fault(uint32_t iss, const char *access,
 					int size)
 {
@@ -117,6 +136,12 @@ static RUMKV_NORETURN void stage2_fault(uint32_t iss, const char *access,
 		violation(RUMKV_REASON_STAGE2_FAULT,
 			  "stage-2 fault: %s (%s, level %u)", access, what,
 			  level);
+	}
+	if (size == 0) {
+		violation(RUMKV_REASON_STAGE2_FAULT,
+			  "stage-2 fault: %s of unknown size by a load/store "
+			  "pair or writeback (%s, level %u)",
+			  access, what, level);
 	}
 	violation(RUMKV_REASON_STAGE2_FAULT,
 		  "stage-2 fault: %s %d bytes (%s, level %u)", access, size,
@@ -152,13 +177,23 @@ static void trap_data_abort(struct rumkv_core *core, struct trap_frame *f,
 				acc.value &= (1ull << (8 * acc.size)) - 1;
 			}
 		}
-		if (vgic_mmio(core, &acc) ||
-		    rumkv_mmio_emulate(core, &acc) == 0) {
+		int err = vgic_mmio(core, &acc)
+				  ? 0
+				  : rumkv_mmio_emulate(core, &acc);
+
+		if (err == 0) {
 			if (!acc.write) {
 				f->x[rt] = load_value(iss, acc.value, acc.size);
 			}
 			skip_instruction();
 			return;
+		}
+		if (err != RUMKV_ENOENT) {
+			violation(
+				RUMKV_REASON_BAD_MMIO,
+				"emulated UART access of %u bytes: not a size "
+				"and alignment it allows",
+				acc.size);
 		}
 	} else {
 		/* No syndrome: the instruction (LDP, STP, a load with
@@ -188,32 +223,99 @@ static void trap_data_abort(struct rumkv_core *core, struct trap_frame *f,
 #define SYSREG_ICC_SGI1R SYSREG_KEY(3u, 0u, 12u, 11u, 5u)
 #define SYSREG_ICC_ASGI1R SYSREG_KEY(3u, 0u, 12u, 11u, 6u)
 #define SYSREG_ICC_SGI0R SYSREG_KEY(3u, 0u, 12u, 11u, 7u)
+#define SYSREG_ACTLR_EL1 SYSREG_KEY(3u, 0u, 1u, 0u, 1u)
 #define SYSREG_DC_ISW SYSREG_KEY(1u, 0u, 7u, 6u, 2u)
 #define SYSREG_DC_CSW SYSREG_KEY(1u, 0u, 7u, 10u, 2u)
 #define SYSREG_DC_CISW SYSREG_KEY(1u, 0u, 7u, 14u, 2u)
+
+/*
+ * Registers RumKV traps but does not offer, which read as zero and
+ * ignore writes: what a PE without the feature (or with it locked away)
+ * shows, so a kernel that probes them carries on.
+ *  - op0 = 2: debug registers and the OS lock (MDCR_EL2.TDA, TDOSA, TDRA):
+ *    breakpoints and watchpoints would survive a restart and observe
+ *    RumKV; OSLSR_EL1 reads "OS lock not implemented".
+ *  - CRn 11 and 15: implementation-defined registers (HCR_EL2.TIDCP),
+ *    which may control caches or the interconnect other cells share.
+ *  - PMU registers (MDCR_EL2.TPM, TPMCR): PMCR_EL0 reads N = 0 counters.
+ *  - RAS error records, ERR* (HCR_EL2.TERR): ERRIDR_EL1 reads 0 records.
+ */
+static bool sysreg_absent(uint32_t iss)
+{
+	unsigned op0 = iss >> 20 & 3;
+	unsigned op1 = iss >> 14 & 7;
+	unsigned crn = iss >> 10 & 15;
+	unsigned crm = iss >> 1 & 15;
+
+	if (op0 == 2) {
+		return true;
+	}
+	return op0 == 3 && (crn == 11 || crn == 15 ||
+			    (crn == 9 && crm >= 12 && (op1 == 0 || op1 == 3)) ||
+			    (crn == 14 && op1 == 3 && crm >= 8) ||
+			    (crn == 5 && op1 == 0 && crm >= 3 && crm <= 5));
+}
+
+/* Enters the cell's own Undefined Instruction exception for the trapped
+ * instruction, as a PE does for a register or instruction it does not
+ * implement: ESR_EL1 says "unknown reason", ELR_EL1 is the instruction,
+ * and the cell continues at its vector with every exception masked. */
+static void inject_undef(void)
+{
+	uint64_t spsr = read_sysreg(spsr_el2);
+	uint64_t offset;
+
+	switch (spsr & 0x1f) {
+	case 0x05: /* EL1h: current EL with SP_EL1 */
+		offset = 0x200;
+		break;
+	case 0x04: /* EL1t */
+		offset = 0x000;
+		break;
+	case 0x00: /* EL0, AArch64 */
+		offset = 0x400;
+		break;
+	default: /* EL0, AArch32 */
+		offset = 0x600;
+		break;
+	}
+	write_sysreg(esr_el1, ESR_IL);
+	write_sysreg(elr_el1, read_sysreg(elr_el2));
+	write_sysreg(spsr_el1, spsr);
+	write_sysreg(elr_el2, read_sysreg(vbar_el1) + offset);
+	write_sysreg(spsr_el2, SPSR_EL1H_MASKED);
+}
 
 static void trap_sysreg(struct rumkv_core *core, struct trap_frame *f,
 			uint32_t iss)
 {
 	uint32_t key = iss & SYSREG_KEY_MASK;
+	unsigned rt = (iss >> 5) & 0x1f;
 	bool read = (iss & 1) != 0;
 
-	if (!read && (key == SYSREG_ICC_SGI1R || key == SYSREG_ICC_ASGI1R)) {
-		vgic_sgi(core, f->x[(iss >> 5) & 0x1f]);
-	} else if (!read && key == SYSREG_ICC_SGI0R) {
+	if (key == SYSREG_ICC_SGI1R || key == SYSREG_ICC_ASGI1R) {
+		/* Write-only (a read is UNDEFINED): only writes trap. */
+		vgic_sgi(core, f->x[rt]);
+	} else if (key == SYSREG_ICC_SGI0R) {
 		/* Group 0 is not offered: as if the SGI had no target. */
 	} else if (key == SYSREG_DC_ISW || key == SYSREG_DC_CSW ||
 		   key == SYSREG_DC_CISW) {
 		/* Set/way maintenance would act on caches other cells use;
 		 * a cell must clean by address. Skipped, as documented. */
+	} else if (key == SYSREG_ACTLR_EL1) {
+		/* Its value is the core's, and harmless to read; a write
+		 * could change how the core behaves towards shared caches
+		 * and is ignored. */
+		if (read) {
+			f->x[rt] = read_sysreg(actlr_el1);
+		}
+	} else if (sysreg_absent(iss)) {
+		if (read) {
+			f->x[rt] = 0;
+		}
 	} else {
-		violation(RUMKV_REASON_TRAPPED_INSN,
-			  "%s %s S%u_%u_C%u_C%u_%u (not available to cells)",
-			  read ? "read of" : "write to",
-			  (iss >> 20 & 3) == 1 ? "system instruction"
-					       : "register",
-			  iss >> 20 & 3, iss >> 14 & 7, iss >> 10 & 15,
-			  iss >> 1 & 15, iss >> 17 & 7);
+		inject_undef();
+		return;
 	}
 	skip_instruction();
 }
@@ -241,40 +343,90 @@ void aarch64_trap_sync(struct rumkv_core *core, struct trap_frame *f,
 		break;
 	case ESR_EC_IABT_LOW:
 		stage2_fault(iss, "instruction fetch", -1);
+	case ESR_EC_UNKNOWN:
+	case ESR_EC_SVE:
+	case ESR_EC_PAC:
+		/* Instructions of features RumKV does not offer (SVE) or that
+		 * the PE lacks: undefined, as on a PE without them. */
+		inject_undef();
+		break;
 	default:
 		violation(RUMKV_REASON_TRAPPED_INSN, "%s (ESR 0x%llx)",
 			  ec_name(ec), (unsigned long long)esr);
 	}
 }
 
-void aarch64_trap_serror(void)
+/* An SError is asynchronous: RumKV cannot tell whose access caused it.
+ * The core was running this cell, and on a machine without RumKV the OS
+ * running there would take it, so the cell does, as a virtual SError
+ * that its kernel handles (or dies of) as it would on hardware. An error
+ * the RAS extension calls uncontainable (DFSC 0x11, AET UC) means no
+ * cell's state can be trusted: the machine stops. */
+void aarch64_trap_serror(struct rumkv_core *core, uint64_t esr)
 {
-	violation(RUMKV_REASON_BAD_EXCEPTION, "SError (ESR 0x%llx)",
-		  (unsigned long long)read_sysreg(esr_el2));
+	bool ras = (esr & (1u << 24)) == 0 && (esr & 0x3f) == 0x11;
+
+	if (ras && ((esr >> 10) & 7) == 0) {
+		aarch64_fatal("uncontainable SError while cell %s ran (ESR "
+			      "0x%llx)",
+			      core->cell->plan->name, (unsigned long long)esr);
+	}
+	write_sysreg(hcr_el2, read_sysreg(hcr_el2) | HCR_VSE);
 }
 
-void aarch64_trap_unexpected(void)
+/* No interrupt is in group 0, so a physical FIQ is nobody's: it is
+ * acknowledged and dropped, and the cell on the core is not disturbed.
+ * The first one on each core is reported. */
+void aarch64_trap_fiq(struct rumkv_core *core)
 {
-	violation(RUMKV_REASON_BAD_EXCEPTION, "unexpected FIQ");
+	uint64_t intid = read_sysreg(icc_iar0_el1);
+
+	if (intid < GIC_SPURIOUS) {
+		write_sysreg(icc_eoir0_el1, intid);
+		write_sysreg(icc_dir_el1, intid);
+	}
+	if (!core->arch.fiq_reported) {
+		core->arch.fiq_reported = true;
+		rumkv_log("unexpected FIQ (INTID %llu) on core hw 0x%llx "
+			  "ignored",
+			  (unsigned long long)intid,
+			  (unsigned long long)core->hwid);
+	}
 }
 
-/* An exception in RumKV itself: a RumKV bug. Report it and stop this core;
- * the other cores and their cells keep running. */
-void aarch64_trap_el2(uint64_t lr)
+/* RumKV's own state can no longer be trusted: report once (without the
+ * console lock, which the failing core may hold) and stop the whole
+ * machine, so that no cell runs on with a broken hypervisor and no lock
+ * stays held by a dead core. A fault while reporting goes straight to
+ * the stop. */
+void aarch64_fatal(const char *fmt, ...)
 {
-	char msg[160];
+	static uint32_t reported;
+	char msg[192];
+	va_list ap;
 	size_t n;
 
-	n = rumkv_snprintf(
-		msg, sizeof(msg),
-		"rumkv: internal fault: ESR 0x%llx ELR 0x%llx FAR 0x%llx "
-		"LR 0x%llx\n",
+	if (__atomic_exchange_n(&reported, 1u, __ATOMIC_ACQ_REL) == 0) {
+		n = rumkv_snprintf(msg, sizeof(msg), "rumkv: ");
+		va_start(ap, fmt);
+		n += rumkv_vsnprintf(msg + n, sizeof(msg) - n, fmt, ap);
+		va_end(ap);
+		port_console_write(msg, n);
+		port_console_write("; stopping the machine\n", 23);
+	}
+	port_system_off();
+}
+
+/* An exception in RumKV itself: a RumKV bug, or a machine that is not
+ * what the plan says. */
+void aarch64_trap_el2(uint64_t lr)
+{
+	aarch64_fatal(
+		"internal fault on core hw 0x%llx: ESR 0x%llx ELR 0x%llx "
+		"FAR 0x%llx LR 0x%llx",
+		(unsigned long long)(read_sysreg(mpidr_el1) & MPIDR_AFF_MASK),
 		(unsigned long long)read_sysreg(esr_el2),
 		(unsigned long long)read_sysreg(elr_el2),
 		(unsigned long long)read_sysreg(far_el2),
 		(unsigned long long)lr);
-	port_console_write(msg, n);
-	for (;;) {
-		__asm__ volatile("wfe");
-	}
 }

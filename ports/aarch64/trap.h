@@ -24,11 +24,22 @@ _Static_assert(sizeof(struct trap_frame) == 32 * 8, "frame size in vectors.S");
  * passes straight to aarch64_smccc. The exit is counted. */
 void aarch64_trap_sync(struct rumkv_core *core, struct trap_frame *f,
 		       uint64_t esr);
-/* End the cell; the frame is not saved. */
-RUMKV_NORETURN void aarch64_trap_serror(void);
-RUMKV_NORETURN void aarch64_trap_unexpected(void);
+/* A physical SError taken while the cell ran (ESR_EL2 `esr`): becomes a
+ * virtual SError of the cell, or stops the machine if uncontainable. */
+void aarch64_trap_serror(struct rumkv_core *core, uint64_t esr);
+/* A physical FIQ taken while the cell ran: acknowledged and dropped. */
+void aarch64_trap_fiq(struct rumkv_core *core);
 /* A fault in RumKV itself, with the LR of the code that faulted. */
 RUMKV_NORETURN void aarch64_trap_el2(uint64_t lr);
+/* Reports "rumkv: <text>; stopping the machine" once and powers the
+ * machine off: RumKV's own state is broken. Callable from any context. */
+RUMKV_NORETURN void aarch64_fatal(const char *fmt, ...)
+	__attribute__((format(printf, 1, 2)));
+/* Ends the calling core's cell for an access to an emulated device that
+ * the device does not allow (size, alignment), reported with its IPA.
+ * Called inside a data-abort trap only. */
+RUMKV_NORETURN void aarch64_mmio_refuse(const char *fmt, ...)
+	__attribute__((format(printf, 1, 2)));
 
 /* An SMCCC call (HVC or SMC, `esr` its ESR_EL2) with function ID in
  * x[0]: RumKV's own functions, PSCI, SMCCC discovery; anything else, or

@@ -18,10 +18,11 @@
  * (0x600-0x7ff: with HCR_EL2.RW = 1 the level below EL2 is AArch64, and
  * exceptions from an AArch32 EL0 use the AArch64 entries), and a vector
  * that is taken needs only its first instruction at its slot. So the
- * table holds the rest of RumKV's assembly in those gaps, and ends right
- * after the last vector's first instruction: whatever the linker puts
- * next (compiled code) occupies the rest. Each piece is placed with .org,
- * which fails the build if a piece outgrows its gap.
+ * table holds the rest of RumKV's assembly in those gaps, and the last
+ * vector (SError from the cell) runs on into the pieces that fit no gap:
+ * whatever the linker puts next (compiled code) occupies the rest of the
+ * table's 2 KiB. Each piece is placed with .org, which fails the build
+ * if a piece outgrows its gap.
  */
 #include "asm-offsets.h"
 
@@ -256,11 +257,12 @@ aarch64_enter_cell:
 	.irp	reg, tcr_el1, ttbr0_el1, ttbr1_el1, mair_el1, amair_el1, \
 		vbar_el1, contextidr_el1, cpacr_el1, tpidr_el1, tpidr_el0, \
 		tpidrro_el0, sp_el0, sp_el1, elr_el1, spsr_el1, esr_el1, \
-		far_el1, afsr0_el1, afsr1_el1, par_el1, mdscr_el1, \
-		cntkctl_el1, cntv_ctl_el0, cntp_ctl_el0
+		far_el1, afsr0_el1, afsr1_el1, par_el1, csselr_el1, \
+		cntkctl_el1, cntv_ctl_el0, cntp_ctl_el0, cntv_cval_el0, \
+		cntp_cval_el0
 	msr	\reg, xzr
 	.endr
-	b	enter_cell_frame
+	b	enter_cell_fp
 
 	.org	0x380
 	b	el2_fault
@@ -342,35 +344,12 @@ el1_irq:
 	eret
 
 /* ---- 0x500: FIQ (no group 0 interrupts are configured) and SError ----- */
-/* Both end the cell: nothing of its registers is needed. */
+/* Neither is the cell's doing as far as RumKV can tell: both return to
+ * it (see aarch64_trap_fiq and aarch64_trap_serror), so they save what a
+ * C call may clobber. */
 	.org	0x500
-	b	aarch64_trap_unexpected
-
-/*
- * void port_core_wait(struct rumkv_core *core): a parked core sleeps in
- * WFI (QEMU, like many cores, treats WFE as a mere hint and would spin).
- * Its timers and interrupts are quiesced first, so that only a kick
- * (RumKV's SGI) wakes it; whatever else was pending for the vcore it ran
- * is dropped: that vcore is off. System register writes around one call:
- * as plain here as in C, and here it fills a gap of the table.
- */
-	.global port_core_wait
-port_core_wait:
-	str	x30, [sp, #-16]!
-	msr	cntv_ctl_el0, xzr
-	msr	cntp_ctl_el0, xzr
-	bl	gic_core_reset_guest
-	dsb	sy
-	wfi
-1:	mrs	x0, icc_iar1_el1
-	cmp	x0, #GIC_SPURIOUS
-	b.hs	2f
-	msr	icc_eoir1_el1, x0
-	msr	icc_dir_el1, x0
-	b	1b
-2:	isb
-	ldr	x30, [sp], #16
-	ret
+	stp	x0, x1, [sp, #-FRAME_SIZE]!
+	b	fiq_lower
 
 /*
  * The barriers of the mapping engine's ops (struct rumkv_pt_ops) for
@@ -397,6 +376,32 @@ aarch64_el2_invalidate:
 	ret
 
 	.org	0x580
-	b	aarch64_trap_serror
+	stp	x0, x1, [sp, #-FRAME_SIZE]!
+	save_x2_x18_x30
+	mrs	x0, tpidr_el2
+	mrs	x1, esr_el2
+	bl	aarch64_trap_serror
+	b	exit_volatile
 
-/* ---- 0x584: compiled code follows ------------------------------------ */
+fiq_lower:
+	save_x2_x18_x30
+	mrs	x0, tpidr_el2
+	bl	aarch64_trap_fiq
+	b	exit_volatile
+
+/*
+ * The end of aarch64_enter_cell: the FP/SIMD registers and their control
+ * and status at their reset values (zero), so nothing a previous run of
+ * the cell left there survives into the next. RumKV itself never uses
+ * them (-mgeneral-regs-only), and CPTR_EL2 does not trap them.
+ */
+enter_cell_fp:
+	.irp	n, 0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, \
+		16, 17, 18, 19, 20, 21, 22, 23, 24, 25, 26, 27, 28, 29, 30, 31
+	movi	v\n\().2d, #0
+	.endr
+	msr	fpcr, xzr
+	msr	fpsr, xzr
+	b	enter_cell_frame
+
+/* ---- compiled code follows ------------------------------------------- */

@@ -3,91 +3,152 @@
  * The virtual GICv3 a cell sees: its distributor and redistributor
  * accesses trap (neither is mapped in stage-2) and are forwarded to the
  * physical GIC through the cell's ownership bitmap, so a cell reads and
- * changes only its own interrupts. Everything else reads as zero and
- * ignores writes, like an unimplemented register. No state is kept here:
- * the physical GIC is the state.
+ * changes only its own interrupts. No state is kept here: the physical
+ * GIC is the state.
+ *
+ * Every register is decoded from its own base and accepted only at the
+ * sizes and alignments the GICv3 architecture allows for it (IHI 0069,
+ * "GIC memory-mapped register access"): 32-bit words everywhere, bytes
+ * too for the priority and target registers, 64-bit too for IROUTER and
+ * GICR_TYPER (and 32-bit halves of them). Any other access would be an
+ * alignment fault or an external abort on silicon, so the physical GIC
+ * never sees one: the cell is ended with a report. Registers a cell has
+ * no use for (group modifiers, non-secure access, legacy targets and
+ * SGI registers, LPIs, message-based SPIs, power control) read as zero
+ * and ignore writes.
  *
  * The cell sees one redistributor frame per vcore, contiguous from the
  * board's redistributor base, numbered and identified like its vcores
- * (GICR_TYPER reports the virtual affinity); LPIs, message-based SPIs,
- * GICR_PROPBASER/PENDBASER (which would let the GIC write memory) and
- * power control are not offered. SGIs are sent through the trapped
- * ICC_SGI1R_EL1 and reach only the cell's own running cores.
+ * (GICR_TYPER reports the virtual affinity). SGIs are sent through the
+ * trapped ICC_SGI1R_EL1 and reach only the cell's own running cores.
+ *
+ * Lock order: the cell's lock, then gicd_cfg_lock. A write checks
+ * ownership and reaches the GIC under the cell's lock, which revocation
+ * holds too: a write cannot re-enable or re-route an interrupt revoked
+ * while it was in flight.
  */
-#include <aarch64/mmio.h>
+#include "aarch64.h"
+#include "trap.h"
 
 #include <aarch64/gicv3.h>
-#include <aarch64/sysreg.h>
+#include <aarch64/mmio.h>
 #include <rumkv/cell.h>
+#include <rumkv/format.h>
 
-/* Serialises read-modify-write of shared configuration registers: an
- * ICFGR word holds sixteen interrupts, possibly of several cells. */
+/* Serialises read-modify-write of configuration registers: an ICFGR word
+ * holds sixteen interrupts, possibly of several cells. */
 static uint32_t gicd_cfg_lock;
 
-enum field_kind {
-	FIELD_GROUP,  /* owned interrupts read as group 1; writes ignored */
-	FIELD_SETCLR, /* write-1-to-set/clear and their reads */
-	FIELD_PRIO,   /* a byte per interrupt */
-	FIELD_CFG,    /* two bits per interrupt, read-modify-write */
+enum reg_kind {
+	REG_RAZ_WI,
+	REG_PHYS_RO, /* reads the physical register (IIDR, ID registers) */
+	REG_GROUP,   /* owned interrupts read as group 1; writes ignored */
+	REG_SETCLR,  /* write-1-to-set/clear and their reads, a bit each */
+	REG_PRIO,    /* a byte per interrupt */
+	REG_CFG,     /* two bits per interrupt, read-modify-write */
+	REG_CTLR,    /* GICD_CTLR */
+	REG_TYPER,   /* GICD_TYPER, GICR_TYPER */
+	REG_ROUTE,   /* GICD_IROUTER<n> */
 };
 
-struct field_range {
-	uint16_t start;
-	uint16_t end;
-	uint8_t shift; /* log2 of the bits per interrupt */
-	uint8_t kind;
+/* Access sizes a register allows, as a set of byte counts. */
+#define SZ_8 1u
+#define SZ_32 4u
+#define SZ_64 8u
+
+struct gic_reg {
+	uint16_t first; /* offsets first..last of the frame */
+	uint16_t last;
+	uint8_t sizes; /* SZ_* */
+	uint8_t kind;  /* enum reg_kind */
 };
 
-/* The same offsets serve the distributor and the redistributor's SGI
- * frame (which holds only the first word of each family). */
-static const struct field_range field_ranges[] = {
-	{GICD_IGROUPR, GICD_ISENABLER, 0, FIELD_GROUP},
-	{GICD_ISENABLER, GICD_IPRIORITYR, 0, FIELD_SETCLR},
-	{GICD_IPRIORITYR, 0x800, 3, FIELD_PRIO},
-	{GICD_ICFGR, 0xd00, 1, FIELD_CFG},
+/* Offsets not listed are reserved: 32-bit, RAZ/WI. */
+static const struct gic_reg gicd_regs[] = {
+	{0x0000, 0x0003, SZ_32, REG_CTLR},
+	{0x0004, 0x0007, SZ_32, REG_TYPER},
+	{0x0008, 0x000b, SZ_32, REG_PHYS_RO},
+	{0x0080, 0x00ff, SZ_32, REG_GROUP},
+	{0x0100, 0x017f, SZ_32, REG_SETCLR},	    /* ISENABLER */
+	{0x0180, 0x01ff, SZ_32, REG_SETCLR},	    /* ICENABLER */
+	{0x0200, 0x027f, SZ_32, REG_SETCLR},	    /* ISPENDR */
+	{0x0280, 0x02ff, SZ_32, REG_SETCLR},	    /* ICPENDR */
+	{0x0300, 0x037f, SZ_32, REG_SETCLR},	    /* ISACTIVER */
+	{0x0380, 0x03ff, SZ_32, REG_SETCLR},	    /* ICACTIVER */
+	{0x0400, 0x07fb, SZ_8 | SZ_32, REG_PRIO},   /* IPRIORITYR */
+	{0x0800, 0x0bfb, SZ_8 | SZ_32, REG_RAZ_WI}, /* ITARGETSR */
+	{0x0c00, 0x0cff, SZ_32, REG_CFG},	    /* ICFGR */
+	{0x0f10, 0x0f2f, SZ_8 | SZ_32, REG_RAZ_WI}, /* C/SPENDSGIR */
+	{0x6100, 0x7fdf, SZ_32 | SZ_64, REG_ROUTE}, /* IROUTER, 32..1019 */
+	{0xffd0, 0xffff, SZ_32, REG_PHYS_RO},	    /* ID registers */
 };
+
+/* The redistributor's RD_base frame. */
+static const struct gic_reg gicr_rd_regs[] = {
+	{0x0004, 0x0007, SZ_32, REG_PHYS_RO},	     /* IIDR */
+	{0x0008, 0x000f, SZ_32 | SZ_64, REG_TYPER},  /* TYPER */
+	{0x0070, 0x007f, SZ_32 | SZ_64, REG_RAZ_WI}, /* PROP/PENDBASER */
+	{0xffd0, 0xffff, SZ_32, REG_PHYS_RO},
+};
+
+/* The redistributor's SGI_base frame: the first word of each family. */
+static const struct gic_reg gicr_sgi_regs[] = {
+	{0x0080, 0x0083, SZ_32, REG_GROUP},
+	{0x0100, 0x0103, SZ_32, REG_SETCLR},
+	{0x0180, 0x0183, SZ_32, REG_SETCLR},
+	{0x0200, 0x0203, SZ_32, REG_SETCLR},
+	{0x0280, 0x0283, SZ_32, REG_SETCLR},
+	{0x0300, 0x0303, SZ_32, REG_SETCLR},
+	{0x0380, 0x0383, SZ_32, REG_SETCLR},
+	{0x0400, 0x041f, SZ_8 | SZ_32, REG_PRIO},
+	{0x0c04, 0x0c07, SZ_32, REG_CFG}, /* ICFGR1: PPIs; ICFGR0 is RAZ/WI */
+};
+
+static const struct gic_reg reserved = {0, 0xffff, SZ_32, REG_RAZ_WI};
+
+/* The register at `off` of a frame. */
+static const struct gic_reg *reg_at(const struct gic_reg *t, unsigned n,
+				    uint32_t off)
+{
+	unsigned i;
+
+	for (i = 0; i < n; i++) {
+		if (off >= t[i].first && off <= t[i].last) {
+			return &t[i];
+		}
+	}
+	return &reserved;
+}
+
+/* Bits per interrupt, as a shift, of the interrupt-field kinds. */
+static unsigned field_shift(uint8_t kind)
+{
+	return kind == REG_PRIO ? 3u : kind == REG_CFG ? 1u : 0u;
+}
 
 static bool owns(const struct rumkv_cell *cell, uint32_t intid)
 {
 	return intid < PORT_GIC_INTIDS &&
-	       ((cell->arch.irq_owned[intid / 64] >> (intid % 64)) & 1) != 0;
+	       ((__atomic_load_n(&cell->arch.irq_owned[intid / 64],
+				 __ATOMIC_RELAXED) >>
+		 (intid % 64)) &
+		1) != 0;
 }
 
-/* Out of line: the size switch is needed at several places. */
-static __attribute__((noinline)) uint64_t phys_read(uint64_t pa, uint8_t size)
+/* Reads an interrupt-field register at one of the sizes it allows. */
+static uint64_t phys_read(uint64_t pa, uint8_t size)
 {
-	switch (size) {
-	case 1:
-		return mmio_read8(pa);
-	case 8:
-		return mmio_read64(pa);
-	default:
-		return mmio_read32(pa);
-	}
+	return size == 1 ? mmio_read8(pa) : mmio_read32(pa);
 }
 
-static __attribute__((noinline)) void phys_write(uint64_t pa, uint8_t size,
-						 uint64_t v)
+/* The bits of an access at `off` of register `r` that belong to
+ * interrupts the cell owns, among the INTIDs [lo, hi) the frame holds. */
+static uint64_t owned_mask(const struct rumkv_cell *cell,
+			   const struct gic_reg *r, uint32_t off, uint8_t size,
+			   uint32_t lo, uint32_t hi)
 {
-	switch (size) {
-	case 1:
-		mmio_write8(pa, (uint8_t)v);
-		break;
-	case 8:
-		mmio_write64(pa, v);
-		break;
-	default:
-		mmio_write32(pa, (uint32_t)v);
-		break;
-	}
-}
-
-/* The bits of an access that belong to interrupts the cell owns, among
- * the INTIDs [lo, hi) this frame may touch. */
-static uint64_t owned_mask(const struct rumkv_cell *cell, uint32_t first,
-			   unsigned shift, uint8_t size, uint32_t lo,
-			   uint32_t hi)
-{
+	unsigned shift = field_shift(r->kind);
+	uint32_t first = (off - r->first) * 8u >> shift;
 	uint64_t field = (2ull << ((1u << shift) - 1)) - 1;
 	unsigned count = size * 8u >> shift;
 	uint64_t mask = 0;
@@ -103,69 +164,64 @@ static uint64_t owned_mask(const struct rumkv_cell *cell, uint32_t first,
 	return mask;
 }
 
-/* Emulates an interrupt-field register of a frame at `frame`; false if
- * `off` is not one. */
-static bool field_access(const struct rumkv_cell *cell, uint64_t frame,
-			 uint32_t off, struct rumkv_mmio_access *acc,
-			 uint32_t lo, uint32_t hi)
+/* A write to an interrupt-field register, with the cell's lock held. */
+static void field_write(struct rumkv_core *core, const struct gic_reg *r,
+			uint64_t pa, const struct rumkv_mmio_access *acc,
+			uint64_t mask)
 {
-	unsigned r;
+	unsigned i;
 
-	for (r = 0; r < RUMKV_ARRAY_SIZE(field_ranges); r++) {
-		const struct field_range *f = &field_ranges[r];
-		uint64_t mask;
-		uint64_t pa = frame + off;
-		unsigned i;
-
-		if (off < f->start || off >= f->end) {
-			continue;
+	switch (r->kind) {
+	case REG_SETCLR:
+		if ((acc->value & mask) != 0) {
+			mmio_write32(pa, (uint32_t)(acc->value & mask));
 		}
-		mask = owned_mask(cell, (off - f->start) * 8u >> f->shift,
-				  f->shift, acc->size, lo, hi);
-		if (!acc->write) {
-			acc->value = f->kind == FIELD_GROUP
-					     ? mask
-					     : phys_read(pa, acc->size) & mask;
-			return true;
-		}
-		switch (f->kind) {
-		case FIELD_SETCLR:
-			if ((acc->value & mask) != 0) {
-				phys_write(pa, acc->size, acc->value & mask);
+		break;
+	case REG_PRIO:
+		/* Byte writes: no read-modify-write of bytes that belong to
+		 * other cells. */
+		for (i = 0; i < acc->size; i++) {
+			if ((mask >> (8 * i)) & 0xff) {
+				mmio_write8(pa + i,
+					    (uint8_t)(acc->value >> (8 * i)));
 			}
-			break;
-		case FIELD_PRIO:
-			/* Byte writes: no read-modify-write of bytes that
-			 * belong to other cells. */
-			for (i = 0; i < acc->size; i++) {
-				if ((mask >> (8 * i)) & 0xff) {
-					mmio_write8(pa + i,
-						    (uint8_t)(acc->value >>
-							      (8 * i)));
-				}
-			}
-			break;
-		case FIELD_CFG:
-			rumkv_lock(NULL, &gicd_cfg_lock);
-			phys_write(pa, acc->size,
-				   (phys_read(pa, acc->size) & ~mask) |
-					   (acc->value & mask));
-			rumkv_unlock(&gicd_cfg_lock);
-			break;
-		default:
-			break;
 		}
-		return true;
+		break;
+	case REG_CFG:
+		rumkv_lock(core, &gicd_cfg_lock);
+		mmio_write32(pa, (mmio_read32(pa) & ~(uint32_t)mask) |
+					 ((uint32_t)acc->value & mask));
+		rumkv_unlock(&gicd_cfg_lock);
+		break;
+	default:
+		break;
 	}
-	return false;
 }
 
-/* The other registers of a frame: the implementer (IIDR) and the ID
- * registers (0xffd0 up) as the physical GIC has them, anything else
- * zero. */
-static uint64_t plain_read(uint64_t frame, uint32_t off, uint32_t iidr)
+/* An interrupt-field register of a frame at `frame`, for INTIDs
+ * [lo, hi). */
+static void field_access(struct rumkv_core *core, const struct gic_reg *r,
+			 uint64_t frame, uint32_t off,
+			 struct rumkv_mmio_access *acc, uint32_t lo,
+			 uint32_t hi)
 {
-	return off == iidr || off >= 0xffd0 ? mmio_read32(frame + off) : 0;
+	struct rumkv_cell *cell = core->cell;
+	uint64_t mask;
+
+	if (!acc->write) {
+		mask = owned_mask(cell, r, off, acc->size, lo, hi);
+		acc->value = r->kind == REG_GROUP
+				     ? mask
+				     : phys_read(frame + off, acc->size) & mask;
+		return;
+	}
+	if (r->kind == REG_GROUP) {
+		return;
+	}
+	rumkv_lock(core, &cell->lock);
+	mask = owned_mask(cell, r, off, acc->size, lo, hi);
+	field_write(core, r, frame + off, acc, mask);
+	rumkv_unlock(&cell->lock);
 }
 
 /* A vcore's affinity as the cell sees it (and VMPIDR_EL2 reports). */
@@ -174,24 +230,26 @@ static uint64_t vcore_affinity(uint32_t vindex)
 	return (uint64_t)(vindex / 16) << 8 | (vindex % 16);
 }
 
-/* IROUTER: the cell routes to its vcores; RumKV routes to their cores. */
-static void irouter_access(struct rumkv_core *core, uint32_t intid,
-			   struct rumkv_mmio_access *acc)
+/* IROUTER: the cell routes to its vcores; RumKV routes to their cores.
+ * A 32-bit access reaches either half; only the lower one holds
+ * anything a vcore's affinity uses (Aff3 is 0). */
+static void route_access(struct rumkv_core *core, uint32_t off,
+			 struct rumkv_mmio_access *acc)
 {
 	struct rumkv_cell *cell = core->cell;
+	uint32_t intid = (off - GICD_IROUTER) / 8;
 	uint64_t pa = gic_gicd_base + GICD_IROUTER + intid * 8u;
+	uint64_t value = acc->value;
 	struct rumkv_core *target;
 	uint32_t v;
 
-	if (intid < 32 || !owns(cell, intid)) {
-		acc->value = 0;
-		return;
-	}
 	if (!acc->write) {
 		uint64_t hw = mmio_read64(pa) & MPIDR_AFF_MASK;
 
 		acc->value = 0;
-		for (v = 0; v < cell->plan->core_count; v++) {
+		for (v = 0; (off & 4) == 0 && owns(cell, intid) &&
+			    v < cell->plan->core_count;
+		     v++) {
 			if ((rumkv_cell_core(cell, v)->hwid & MPIDR_AFF_MASK) ==
 			    hw) {
 				acc->value = vcore_affinity(v);
@@ -199,78 +257,97 @@ static void irouter_access(struct rumkv_core *core, uint32_t intid,
 		}
 		return;
 	}
+	if ((off & 4) != 0) {
+		return;
+	}
 	/* 1-of-N routing (IRM) could reach other cells' cores: the cell's
 	 * first core gets it instead, as do vcores it does not have. */
-	v = (uint32_t)((acc->value >> 8 & 0xff) * 16 + (acc->value & 0xff));
+	v = (uint32_t)((value >> 8 & 0xff) * 16 + (value & 0xff));
 	target = rumkv_cell_core(cell, v);
-	if ((acc->value & (1ull << 31)) != 0 || (acc->value >> 16) != 0 ||
-	    (acc->value & 0xf0) != 0 || target == NULL) {
+	if ((value & 0xffffffffffff00f0ull) != 0 || target == NULL) {
 		target = rumkv_cell_core(cell, 0);
 	}
-	mmio_write64(pa, target->hwid & MPIDR_AFF_MASK);
+	rumkv_lock(core, &cell->lock);
+	if (owns(cell, intid)) {
+		mmio_write64(pa, target->hwid & MPIDR_AFF_MASK);
+	}
+	rumkv_unlock(&cell->lock);
 }
 
-static void gicd_access(struct rumkv_core *core, uint32_t off,
-			struct rumkv_mmio_access *acc)
+static uint32_t gicd_read(uint32_t off, uint8_t kind)
 {
-	if (field_access(core->cell, gic_gicd_base, off, acc, 32,
-			 GIC_SPURIOUS)) {
-		return;
-	}
-	if (off >= GICD_IROUTER && off < GICD_IROUTER + 8 * 1024 &&
-	    (off & 7) == 0) {
-		irouter_access(core, (off - GICD_IROUTER) / 8, acc);
-		return;
-	}
-	if (acc->write) {
-		return;
-	}
-	switch (off) {
-	case GICD_CTLR:
-		acc->value =
-			mmio_read32(gic_gicd_base + GICD_CTLR) &
-			(GICD_CTLR_ARE | GICD_CTLR_ENABLE_G1 | GICD_CTLR_DS);
-		break;
-	case GICD_TYPER:
-		acc->value = mmio_read32(gic_gicd_base + GICD_TYPER) &
-			     ~(GICD_TYPER_LPIS | GICD_TYPER_MBIS);
-		break;
+	uint32_t v = mmio_read32(gic_gicd_base + off);
+
+	switch (kind) {
+	case REG_CTLR:
+		return v & (GICD_CTLR_ARE | GICD_CTLR_ENABLE_G1 | GICD_CTLR_DS);
+	case REG_TYPER:
+		return v & ~(GICD_TYPER_LPIS | GICD_TYPER_MBIS);
 	default:
-		acc->value = plain_read(gic_gicd_base, off, GICD_IIDR);
-		break;
+		return v;
 	}
 }
 
-static void gicr_access(struct rumkv_core *core, uint32_t vindex, uint32_t off,
-			struct rumkv_mmio_access *acc)
+/* The redistributor TYPER of vcore `vindex`: its virtual affinity and
+ * number, Last on the cell's last frame, no LPIs. */
+static uint64_t gicr_typer(const struct rumkv_cell *cell, uint32_t vindex)
 {
-	struct rumkv_core *target = rumkv_cell_core(core->cell, vindex);
-	uint64_t rd = target->arch.gicr_rd;
+	return vcore_affinity(vindex) << 32 | (uint64_t)vindex << 8 |
+	       (vindex + 1 == cell->plan->core_count ? GICR_TYPER_LAST : 0);
+}
+
+/* An access the GIC architecture does not allow for the register: the
+ * physical GIC never sees it. */
+static RUMKV_NORETURN void bad_size(const char *frame, uint32_t off,
+				    uint8_t size)
+{
+	aarch64_mmio_refuse("interrupt controller access of %u bytes at "
+			    "%s+0x%x: not a size and alignment the GIC allows "
+			    "there",
+			    size, frame, off);
+}
+
+/* Emulates an access at `off` of a frame at physical `frame` whose
+ * register table is `t`; INTIDs [lo, hi) live in it. */
+static void frame_access(struct rumkv_core *core, const struct gic_reg *t,
+			 unsigned n, const char *name, uint64_t frame,
+			 uint32_t off, uint32_t vindex,
+			 struct rumkv_mmio_access *acc)
+{
+	const struct gic_reg *r = reg_at(t, n, off);
+	uint32_t lo = t == gicd_regs ? 32 : 0;
+	uint32_t hi = t == gicd_regs ? GIC_SPURIOUS : 32;
 	uint64_t typer;
 
-	if (off >= GICR_SGI_BASE) {
-		if (!field_access(core->cell, rd + GICR_SGI_BASE,
-				  off - GICR_SGI_BASE, acc, 0, 32)) {
-			acc->value = 0;
-		}
-		return;
+	if ((r->sizes & acc->size) == 0 || (off & (acc->size - 1u)) != 0) {
+		bad_size(name, off, acc->size);
 	}
-	if (acc->write) {
+	switch (r->kind) {
+	case REG_GROUP:
+	case REG_SETCLR:
+	case REG_PRIO:
+	case REG_CFG:
+		field_access(core, r, frame, off, acc, lo, hi);
 		return;
-	}
-	typer = vcore_affinity(vindex) << 32 | (uint64_t)vindex << 8 |
-		(vindex + 1 == core->cell->plan->core_count ? GICR_TYPER_LAST
-							    : 0);
-	switch (off) {
-	case GICR_TYPER:
-		acc->value = acc->size == 8 ? typer : (uint32_t)typer;
-		break;
-	case GICR_TYPER + 4:
-		acc->value = typer >> 32;
-		break;
+	case REG_ROUTE:
+		route_access(core, off, acc);
+		return;
 	default:
-		acc->value = plain_read(rd, off, GICR_IIDR);
 		break;
+	}
+	acc->value = 0;
+	if (acc->write || r->kind == REG_RAZ_WI) {
+		return;
+	}
+	if (t == gicd_regs) {
+		acc->value = gicd_read(off, r->kind);
+	} else if (r->kind == REG_TYPER) {
+		typer = gicr_typer(core->cell, vindex);
+		acc->value = (off & 4) != 0   ? typer >> 32
+			     : acc->size == 8 ? typer
+					      : (uint32_t)typer;
+	} else {
+		acc->value = mmio_read32(frame + off);
 	}
 }
 
@@ -278,24 +355,38 @@ bool vgic_mmio(struct rumkv_core *core, struct rumkv_mmio_access *acc)
 {
 	uint64_t gicr_size =
 		(uint64_t)core->cell->plan->core_count * GICR_FRAME_SIZE;
-	uint64_t off;
+	uint64_t off = acc->ipa - gic_gicd_base;
+	uint32_t v;
+	uint64_t rd;
 
-	if (acc->ipa - gic_gicd_base < GICD_SIZE) {
+	if (off < GICD_SIZE) {
 		if (acc->size != 0) {
-			gicd_access(core, (uint32_t)(acc->ipa - gic_gicd_base),
-				    acc);
+			frame_access(core, gicd_regs,
+				     RUMKV_ARRAY_SIZE(gicd_regs), "GICD",
+				     gic_gicd_base, (uint32_t)off, 0, acc);
 		}
 		return true;
 	}
 	off = acc->ipa - gic_gicr_base;
-	if (off < gicr_size) {
-		if (acc->size != 0) {
-			gicr_access(core, (uint32_t)(off / GICR_FRAME_SIZE),
-				    (uint32_t)(off % GICR_FRAME_SIZE), acc);
-		}
+	if (off >= gicr_size) {
+		return false;
+	}
+	if (acc->size == 0) {
 		return true;
 	}
-	return false;
+	v = (uint32_t)(off / GICR_FRAME_SIZE);
+	rd = rumkv_cell_core(core->cell, v)->arch.gicr_rd;
+	off %= GICR_FRAME_SIZE;
+	if (off >= GICR_SGI_BASE) {
+		frame_access(core, gicr_sgi_regs,
+			     RUMKV_ARRAY_SIZE(gicr_sgi_regs), "GICR-SGI",
+			     rd + GICR_SGI_BASE, (uint32_t)off - GICR_SGI_BASE,
+			     v, acc);
+	} else {
+		frame_access(core, gicr_rd_regs, RUMKV_ARRAY_SIZE(gicr_rd_regs),
+			     "GICR", rd, (uint32_t)off, v, acc);
+	}
+	return true;
 }
 
 static void sgi_to_vcore(struct rumkv_cell *cell, uint32_t v, uint32_t intid)

@@ -121,10 +121,33 @@ static void test_calls(void)
 		r.x1 != 0);
 }
 
+/* Registers RumKV traps but a kernel may use: each gets an architectural
+ * answer, never the end of the cell. */
 static void test_sysreg(void)
 {
+	uint64_t actlr;
+	uint64_t impdef;
+	uint64_t pmcr;
+	uint64_t oslsr;
+	uint64_t mdscr;
+
 	gprintf("writing ACTLR_EL1\n");
 	__asm__ volatile("msr actlr_el1, %0" ::"r"(1ull));
+	__asm__ volatile("mrs %0, actlr_el1" : "=r"(actlr));
+	/* CPUECTLR_EL1 on a Cortex-A57: implementation defined. */
+	__asm__ volatile("mrs %0, s3_1_c15_c2_1" : "=r"(impdef));
+	__asm__ volatile("msr s3_1_c15_c2_1, %0" ::"r"(~0ull));
+	__asm__ volatile("mrs %0, pmcr_el0" : "=r"(pmcr));
+	__asm__ volatile("msr pmcr_el0, %0" ::"r"(1ull));
+	__asm__ volatile("mrs %0, oslsr_el1" : "=r"(oslsr));
+	__asm__ volatile("msr oslar_el1, %0" ::"r"(0ull));
+	__asm__ volatile("msr mdscr_el1, %0" ::"r"(1ull << 15));
+	__asm__ volatile("mrs %0, mdscr_el1" : "=r"(mdscr));
+	gprintf("ACTLR_EL1 0x%llx, IMPDEF 0x%llx, PMCR 0x%llx, OSLSR 0x%llx, "
+		"MDSCR 0x%llx\n",
+		(unsigned long long)actlr, (unsigned long long)impdef,
+		(unsigned long long)pmcr, (unsigned long long)oslsr,
+		(unsigned long long)mdscr);
 	gprintf("sysreg write survived\n");
 }
 

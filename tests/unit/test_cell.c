@@ -36,6 +36,23 @@ static bool image_loaded(int c)
 	return p[FM_DTB_OFFSET] == 0xd0 + c;
 }
 
+/* Whether the whole of cell c's RAM was cleaned to the point of
+ * coherency after the last write to it (the scrub). */
+static bool ram_clean_seen(int c)
+{
+	uintptr_t ram = (uintptr_t)(fake.ram + (FM_CELL_RAM(c) - FM_RAM_BASE));
+
+	for (uint32_t i = 0; i < fake.event_count; i++) {
+		const struct fake_event *e = &fake.events[i];
+
+		if (e->kind == FAKE_CACHE_CLEAN && e->a <= ram &&
+		    e->a + e->b >= ram + FM_CELL_RAM_SIZE) {
+			return true;
+		}
+	}
+	return false;
+}
+
 Test(cell, boot_builds_every_cell)
 {
 	uint64_t out;
@@ -140,6 +157,8 @@ Test(cell, halt_revokes_scrubs_and_reports)
 		     "the cell's other running core was parked");
 	cr_assert_eq(fm_core(FM_A, 0)->state, RUMKV_CORE_PARKED);
 	cr_assert(ram_is_zero(FM_A), "RAM scrubbed");
+	cr_assert(ram_clean_seen(FM_A),
+		  "the scrub reaches memory, for a guest with caches off");
 	cr_assert_not(fm_mapped(FM_A, FM_CELL_RAM(FM_A)));
 	cr_assert_not(fm_mapped(FM_A, 0x0a003e00));
 	cr_assert(fake_invalidated(FM_A, 0x0a003000, 0x1000));

@@ -556,6 +556,28 @@ Test(plan_check, reserved_and_repeated_interrupts)
 	cr_expect_eq(c.count, 6);
 }
 
+Test(plan_check, page_shared_by_two_rights_of_a_cell)
+{
+	struct collected c;
+
+	fx.devs[0][1] = fx.devs[0][0];
+	fx.devs[0][1].path = "/virtio_mmio@a003c00";
+	fx.devs[0][1].mmio = fx.mmio[2];
+	fx.devs[0][1].irqs = fx.irqs[2];
+	fx.mmio[2][0] = (struct rumkv_plan_mmio){0xa003c00, 0x200};
+	fx.irqs[2][0] = 78;
+	fx.cells[0].device_count = 2;
+	c = check();
+	cr_assert_eq(c.count, 0, "same right on one page: fine");
+	fx.devs[0][1].right = 2;
+	c = check();
+	expect_only(&c, 0, RUMKV_FIELD_DEVICES, 1, 0, 0,
+		    "/virtio_mmio@a003c00 0xa003c00+0x200 shares a 4 KiB page "
+		    "with /virtio_mmio@a003e00, which needs another right: a "
+		    "pledge drops whole pages, so devices in one page must "
+		    "need the same right");
+}
+
 Test(plan_check, interrupt_shared_inside_a_cell)
 {
 	struct collected c;

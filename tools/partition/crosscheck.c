@@ -101,25 +101,8 @@ static void check_devices(struct m_part *m, const struct m_cell *cell)
 		const struct m_device *a = &cell->devices[i];
 
 		check_unowned(m, cell, a);
-		for (unsigned j = 0; j < i; j++) {
-			const struct m_device *b = &cell->devices[j];
-			bool meet = false;
-
-			for (unsigned x = 0; x < a->mmio_count; x++) {
-				for (unsigned y = 0; y < b->mmio_count; y++) {
-					meet |= pages_meet(&a->mmio[x],
-							   &b->mmio[y]);
-				}
-			}
-			if (meet && a->right != b->right) {
-				diag_warn(m, cell->path, "device-rights",
-					  "%s and %s share a 4 KiB page but "
-					  "need different rights (%s, %s): "
-					  "dropping either unmaps both",
-					  b->path, a->path, b->right_name,
-					  a->right_name);
-			}
-		}
+		/* Devices of the cell in one page with different rights:
+		 * an error of rumkv_plan_check (lib/plan_check.c). */
 		if (cell->rights_given &&
 		    !(cell->rights & (1ull << a->right)) &&
 		    !(cell->broken & BROKEN(RUMKV_FIELD_RIGHTS))) {

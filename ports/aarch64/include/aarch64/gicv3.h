@@ -70,6 +70,10 @@ struct rumkv_mmio_access;
 int gic_machine_init(const struct rumkv_plan *plan);
 void gic_core_init(struct rumkv_core *core);
 void gic_core_reset_guest(struct rumkv_core *core);
+/* A parked core: acknowledges what woke it (see gic.c). */
+void gic_parked_drain(struct rumkv_core *core);
+/* The core's vcore starts: releases SPIs left active while parked. */
+void gic_parked_release(struct rumkv_core *core);
 void gic_send_sgi(uint64_t hwid, uint32_t intid);
 /* The IRQ vector's slow path (vectors.S), after it counted the exit;
  * `intid` may be spurious (1020..1023). */

@@ -18,19 +18,32 @@
 #define HCR_FMO (1ull << 3)  /* physical FIQs to EL2, virtual FIQs to EL1 */
 #define HCR_IMO (1ull << 4)  /* physical IRQs to EL2, virtual IRQs to EL1 */
 #define HCR_AMO (1ull << 5)  /* SErrors to EL2 */
-#define HCR_FB (1ull << 9)   /* EL1 TLB/cache maintenance broadcast (IS) */
+#define HCR_VSE (1ull << 8)  /* a virtual SError is pending for EL1 */
 #define HCR_BSU_IS (1ull << 10) /* barriers upgraded to inner shareable */
 #define HCR_TSC (1ull << 19)	/* SMC traps to EL2 */
 #define HCR_TIDCP (1ull << 20)	/* implementation-defined registers trap */
 #define HCR_TACR (1ull << 21)	/* ACTLR_EL1 traps */
 #define HCR_TSW (1ull << 22)	/* set/way cache maintenance traps */
 #define HCR_RW (1ull << 31)	/* EL1 is AArch64 */
+#define HCR_TERR (1ull << 36)	/* RAS error record registers trap */
+#define HCR_APK (1ull << 40)	/* pointer authentication keys: no trap */
+#define HCR_API (1ull << 41)	/* pointer authentication insns: no trap */
+
+/* MDCR_EL2: the core's PMU and debug logic are not offered to cells. */
+#define MDCR_HPMN_MASK 0x1full
+#define MDCR_TPMCR (1ull << 5)	/* PMCR_EL0 traps */
+#define MDCR_TPM (1ull << 6)	/* every PMU register traps */
+#define MDCR_TDA (1ull << 9)	/* debug registers trap */
+#define MDCR_TDOSA (1ull << 10) /* OS lock and power-down registers trap */
+#define MDCR_TDRA (1ull << 11)	/* debug ROM address registers trap */
+#define MDCR_HPMD (1ull << 17)	/* no PMU counting at EL2 (PMUv3p1) */
 
 /* ESR_EL2 exception classes. */
 #define ESR_EC_SHIFT 26
 #define ESR_EC_UNKNOWN 0x00
 #define ESR_EC_WFX 0x01
 #define ESR_EC_FP 0x07
+#define ESR_EC_PAC 0x09
 #define ESR_EC_ILLEGAL 0x0e
 #define ESR_EC_SVC64 0x15
 #define ESR_EC_HVC64 0x16

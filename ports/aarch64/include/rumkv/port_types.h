@@ -6,6 +6,7 @@
 #ifndef RUMKV_PORT_TYPES_H
 #define RUMKV_PORT_TYPES_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 /* Interrupt IDs of a GICv3 without LPIs: SGIs, PPIs and SPIs. */
@@ -27,6 +28,11 @@ struct port_core {
 	/* Interrupts acknowledged while every list register was busy:
 	 * injected when the maintenance interrupt says LRs are free. */
 	uint64_t lr_pending[PORT_GIC_INTIDS / 64];
+	/* SPIs the core acknowledged while parked (its vcore off) and left
+	 * active, so that a level-triggered one cannot keep it awake: made
+	 * inactive again when the vcore starts. */
+	uint64_t parked_active[PORT_GIC_INTIDS / 64];
+	bool fiq_reported; /* the first stray FIQ on the core was reported */
 	uint8_t stack[PORT_CORE_STACK_SIZE] __attribute__((aligned(16)));
 };
 
