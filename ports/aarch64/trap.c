@@ -404,10 +404,9 @@ void aarch64_fatal(const char *fmt, ...)
 	static uint32_t reported;
 	char msg[192];
 	va_list ap;
-	size_t n;
 
 	if (__atomic_exchange_n(&reported, 1u, __ATOMIC_ACQ_REL) == 0) {
-		n = rumkv_snprintf(msg, sizeof(msg), "rumkv: ");
+		size_t n = rumkv_snprintf(msg, sizeof(msg), "rumkv: ");
 		va_start(ap, fmt);
 		n += rumkv_vsnprintf(msg + n, sizeof(msg) - n, fmt, ap);
 		va_end(ap);
