@@ -25,6 +25,11 @@
 #define M_DEFAULT_STATUS_PAGE 0x0b000000ull
 #define M_DEFAULT_RESTART_LIMIT 3u
 #define M_GICR_FRAME 0x20000ull /* one redistributor: RD + SGI frames */
+/* Deepest node accepted, the root's children being level 1. Real trees
+ * use a handful of levels; the bound keeps every walk over a subtree short
+ * (the guest DTB's copies recurse), and guests stop parsing deeper trees
+ * anyway (Linux at 64). */
+#define M_MAX_DEPTH 64
 
 struct m_range {
 	uint64_t base;
