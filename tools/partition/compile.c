@@ -209,6 +209,7 @@ static void fill_output(struct m_part *m, struct part_output *out)
 	out->diag_count = m->diag_count;
 	out->errors = m->errors;
 	out->warnings = m->warnings;
+	out->io_errors = m->io_errors;
 	if (m->errors != 0) {
 		return;
 	}

@@ -183,33 +183,59 @@ static int read_file(const char *path, uint8_t **data, size_t *size)
 	return 0;
 }
 
-/* part_load_fn: the first regular file `dir/name` of the image dirs. */
-static int load_image(void *ctx, const char *name, struct part_file *out)
+/* Whether `path` is `dir` or inside it (both canonical). */
+static bool path_inside(const char *path, const char *dir)
 {
-	const struct cli *cli = ctx;
+	size_t len = strlen(dir);
 
-	for (size_t i = 0; i < cli->image_dir_count; i++) {
-		char path[PATH_MAX];
-		struct stat st;
-
-		if (name[0] == '/') {
-			snprintf(path, sizeof(path), "%s", name);
-		} else {
-			snprintf(path, sizeof(path), "%s/%s",
-				 cli->image_dirs[i], name);
-		}
-		if (stat(path, &st) != 0 || !S_ISREG(st.st_mode)) {
-			continue;
-		}
-		out->path = realpath(path, NULL);
-		if (out->path == NULL ||
-		    read_file(path, &out->data, &out->size) != 0) {
-			free(out->path);
-			return -1;
-		}
-		return 0;
+	if (strncmp(path, dir, len) != 0) {
+		return false;
 	}
-	return -1;
+	return path[len] == '\0' || path[len] == '/' ||
+	       (len > 0 && dir[len - 1] == '/');
+}
+
+/* part_load_fn: the regular file `dir/name`, unless its real path (after
+ * every symbolic link) is outside `dir`'s. */
+static enum part_load load_image(void *ctx, const char *dir, const char *name,
+				 struct part_file *out)
+{
+	char path[PATH_MAX];
+	char *real_dir;
+	struct stat st;
+
+	(void)ctx;
+	if (snprintf(path, sizeof(path), "%s/%s", dir, name) >=
+	    (int)sizeof(path)) {
+		out->error = strerror(ENAMETOOLONG);
+		return PART_LOAD_FAILED;
+	}
+	if (stat(path, &st) != 0) {
+		out->error = strerror(errno);
+		return errno == ENOENT || errno == ENOTDIR ? PART_LOAD_ABSENT
+							   : PART_LOAD_FAILED;
+	}
+	if (!S_ISREG(st.st_mode)) {
+		return PART_LOAD_ABSENT;
+	}
+	out->path = realpath(path, NULL);
+	real_dir = realpath(dir, NULL);
+	if (out->path == NULL || real_dir == NULL) {
+		out->error = strerror(errno);
+		free(real_dir);
+		return PART_LOAD_FAILED;
+	}
+	if (!path_inside(out->path, real_dir)) {
+		free(real_dir);
+		return PART_LOAD_OUTSIDE;
+	}
+	free(real_dir);
+	errno = 0;
+	if (read_file(path, &out->data, &out->size) != 0) {
+		out->error = errno != 0 ? strerror(errno) : "read error";
+		return PART_LOAD_FAILED;
+	}
+	return PART_LOAD_OK;
 }
 
 static int write_file(const char *path, const void *data, size_t size)
@@ -384,8 +410,9 @@ static int compile(struct cli *cli, const char *dtc_deps)
 	struct part_options opt = {
 		.file = cli->file,
 		.plan_name = cli->plan_name,
+		.image_dirs = cli->image_dirs,
+		.image_dir_count = cli->image_dir_count,
 		.load = load_image,
-		.load_ctx = cli,
 	};
 	struct part_output out;
 	char *dtb_dir = NULL;

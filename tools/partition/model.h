@@ -128,6 +128,7 @@ struct m_part {
 	size_t diag_cap;
 	unsigned errors;
 	unsigned warnings;
+	unsigned io_errors; /* of the errors, those of the build machine */
 	/* The board. */
 	struct m_board board;
 	/* The rumkv node. */
@@ -171,6 +172,8 @@ bool cells_read(struct m_part *m);
 /* devices.c: reads one passed-through device node. */
 bool device_read(struct m_part *m, struct m_cell *cell, int node,
 		 struct m_device *dev);
+/* image_read.c: a cell's kernel or initrd property and its file. */
+void image_read(struct m_part *m, struct m_cell *cell, enum m_image_kind kind);
 /* rights.c */
 int right_lookup(struct m_part *m, const char *name, bool define);
 const char *right_name(const struct m_part *m, unsigned bit);
