@@ -2,9 +2,10 @@
 # SPDX-License-Identifier: MIT
 """Edits a device tree blob in ways dtc cannot produce from a source.
 
-    dtb_edit.py deepen IN.dtb OUT.dtb NODE LEVELS
+    dtb_edit.py deepen IN.dtb OUT.dtb NODE LEVELS [NAME]
 
-`deepen` hangs a chain of LEVELS nested empty nodes, each named "n", under
+`deepen` hangs a chain of LEVELS nested empty nodes, each named NAME
+(default "n"), under
 NODE (a path such as /pl031@9010000), after its own properties and
 children. dtc itself recurses over a source's nesting, so a tree
 200,000 levels deep has to be written as a blob. Used by run_bad.py
@@ -47,13 +48,15 @@ def _node_end(block, path):
     raise ValueError(f'no node {path} in the blob')
 
 
-def deepen(blob, path, levels):
-    """The blob with `levels` nested nodes "n" added under `path`."""
+def deepen(blob, path, levels, name='n'):
+    """The blob with `levels` nested nodes `name` added under `path`."""
     (magic, _total, off_struct, off_strings, off_rsvmap, version,
      last_comp, boot_cpu, size_strings, size_struct) = HEADER.unpack_from(blob)
     block = blob[off_struct:off_struct + size_struct]
     at = _node_end(block, path)
-    begin = struct.pack('>I', FDT_BEGIN_NODE) + b'n\0\0\0'
+    label = name.encode() + b'\0'
+    label += b'\0' * (-len(label) % 4)
+    begin = struct.pack('>I', FDT_BEGIN_NODE) + label
     chain = begin * levels + struct.pack('>I', FDT_END_NODE) * levels
     block = block[:at] + chain + block[at:]
     rsvmap = blob[off_rsvmap:off_struct]
@@ -69,12 +72,12 @@ def deepen(blob, path, levels):
 
 
 def main(argv):
-    if len(argv) != 6 or argv[1] != 'deepen':
+    if len(argv) not in (6, 7) or argv[1] != 'deepen':
         sys.exit(__doc__.split('\n\n')[1])
     with open(argv[2], 'rb') as f:
         blob = f.read()
     with open(argv[3], 'wb') as f:
-        f.write(deepen(blob, argv[4], int(argv[5])))
+        f.write(deepen(blob, argv[4], int(argv[5]), *argv[6:]))
 
 
 if __name__ == '__main__':
