@@ -251,21 +251,21 @@ def image_unreadable(c):
 # ---- Nesting at the limit --------------------------------------------------
 
 def nesting_at_the_limit(c):
-    """64 levels pass, and the guest DTB keeps all of them."""
-    c.run(['--dtb-dir', 'dtbs', c.blob(('/pl031@9010000', 63))], 0, [])
+    """32 levels pass, and the guest DTB keeps all of them."""
+    c.run(['--dtb-dir', 'dtbs', c.blob(('/pl031@9010000', 31))], 0, [])
     dts = subprocess.run(['dtc', '-q', '-I', 'dtb', '-O', 'dts',
                           c.path('dtbs/A.dtb')], capture_output=True,
                          text=True, check=True).stdout
     levels = sum(1 for l in dts.splitlines() if l.strip() == 'n {')
-    c.check(levels == 63, f'the guest DTB has {levels} of the 63 levels')
+    c.check(levels == 31, f'the guest DTB has {levels} of the 31 levels')
 
 
 def nesting_long_path(c):
     """The node is named in full even when its path is long."""
     name = 'x' * 40
-    c.run([c.blob(('/pl031@9010000', 70, name))], 1,
-          ['part.dtb: /pl031@9010000' + ('/' + name) * 64 +
-           ': nested 65 levels below the root: at most 64 are supported'])
+    c.run([c.blob(('/pl031@9010000', 40, name))], 1,
+          ['part.dtb: /pl031@9010000' + ('/' + name) * 32 +
+           ': nested 33 levels below the root: at most 32 are supported'])
 
 
 CASES = [

@@ -27,9 +27,9 @@
 #define M_GICR_FRAME 0x20000ull /* one redistributor: RD + SGI frames */
 /* Deepest node accepted, the root's children being level 1. Real trees
  * use a handful of levels; the bound keeps every walk over a subtree short
- * (the guest DTB's copies recurse), and guests stop parsing deeper trees
- * anyway (Linux at 64). */
-#define M_MAX_DEPTH 64
+ * (the guest DTB's copies recurse) and stays well inside what guests parse
+ * (Linux skips nodes from level 64 on). */
+#define M_MAX_DEPTH 32
 
 struct m_range {
 	uint64_t base;
