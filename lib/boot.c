@@ -373,19 +373,40 @@ boot_finish(struct rumkv_core *self)
 	rumkv_core_park(self);
 }
 
+/* The plan, checked before the machine is touched beyond its console: a
+ * port's set-up trusts the plan (RumKV's translation covers its RAM), so
+ * a corrupt plan would fail there, reported as something it is not. A
+ * plan of another version is not read further: its fields may mean
+ * something else. Every error of the plan is reported. */
+RUMKV_BOOT static void plan_accept(const struct rumkv_plan *plan)
+{
+	if (port_console_init(plan) != 0) {
+		port_system_off();
+	}
+	if (plan->version != RUMKV_PLAN_VERSION) {
+		char msg[80];
+
+		rumkv_snprintf(msg, sizeof(msg),
+			       "plan version %u, this RumKV reads version %u",
+			       plan->version, RUMKV_PLAN_VERSION);
+		boot_fail(msg);
+	}
+	if (rumkv_plan_check(plan, plan_error, (void *)plan) != 0) {
+		boot_fail("the plan has errors");
+	}
+}
+
 RUMKV_BOOT void rumkv_boot(const struct rumkv_plan *plan)
 {
 	struct rumkv_core *self;
 	uint32_t i;
 
 	rumkv_machine.plan = plan;
+	plan_accept(plan);
 	rumkv_machine.status = plan->status_page;
-	if (plan->version != RUMKV_PLAN_VERSION ||
-	    port_machine_init(plan) != 0) {
+	if (port_machine_init(plan) != 0) {
+		/* The port has said why. */
 		port_system_off();
-	}
-	if (rumkv_plan_check(plan, plan_error, (void *)plan) != 0) {
-		boot_fail("the plan has errors");
 	}
 	for (i = 0; i < plan->core_count; i++) {
 		plan->core_state[i].index = i;

@@ -23,9 +23,20 @@
 
 /* ---- Machine ----------------------------------------------------------- */
 
+/* Boot only, on the boot core, first of all the hooks: makes
+ * port_console_write() work, so that whatever is wrong with the plan can
+ * be reported. The plan is not checked yet, not even its version: the
+ * hook reads only the console UART's fields (platform.uart_kind, .uart)
+ * and touches nothing else. Translation may be off; port_core_self() may
+ * return NULL until port_machine_init(). Returns 0, or RUMKV_ENOTSUP if
+ * the port cannot drive that UART (then RumKV powers off without a word:
+ * there is nothing to say it on). */
+int port_console_init(const struct rumkv_plan *plan);
+
 /* Boot only, on the boot core, before any cell is built: machine-wide
- * set-up from the plan (RumKV's own translation tables, the console UART,
- * the interrupt distributor). The plan has passed rumkv_plan_check(). */
+ * set-up from the plan (RumKV's own translation tables, the interrupt
+ * distributor; the console is already up). The plan has passed
+ * rumkv_plan_check(). On failure the port has said why on the console. */
 int port_machine_init(const struct rumkv_plan *plan);
 
 /* On the boot core, once every core has booted and parked and before any

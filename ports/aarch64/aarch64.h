@@ -44,7 +44,6 @@ void aarch64_secondary_main(struct rumkv_core *core);
 int aarch64_mmu_init(const struct rumkv_plan *plan);
 
 /* console_pl011.c */
-void aarch64_console_init(const struct rumkv_plan *plan);
 /* The machine console's receive interrupt (RumKV's own). */
 void aarch64_uart_irq(struct rumkv_core *core);
 extern uint32_t aarch64_console_irq;

@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: MIT
 /*
- * Boot of the AArch64 port: the machine (EL2 translation, console, GIC
- * distributor) on the boot core, then each core's EL2 controls. All
- * boot-only.
+ * Boot of the AArch64 port: the machine (EL2 translation, GIC
+ * distributor; the console is up before, see console_pl011.c) on the boot
+ * core, then each core's EL2 controls. All boot-only.
  */
 #include "aarch64.h"
 #include <aarch64/gicv3.h>
@@ -118,11 +118,12 @@ RUMKV_BOOT int port_machine_init(const struct rumkv_plan *plan)
 		}
 	}
 	if (self == NULL) {
-		return -1; /* not even a console to say so on */
+		rumkv_log("cannot start: the boot core (hw 0x%llx) is not in "
+			  "the plan",
+			  (unsigned long long)me);
+		return -1;
 	}
 	write_sysreg(tpidr_el2, self);
-	/* The UART works before the MMU: set-up errors can be reported. */
-	aarch64_console_init(plan);
 	if (!ram_present(plan)) {
 		return -1;
 	}

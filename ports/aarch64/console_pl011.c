@@ -7,6 +7,7 @@
 #include "aarch64.h"
 #include <aarch64/mmio.h>
 
+#include <rumkv/error.h>
 #include <rumkv/plan.h>
 #include <rumkv/port.h>
 
@@ -24,14 +25,20 @@
 
 static uint64_t uart_base;
 
-RUMKV_BOOT void aarch64_console_init(const struct rumkv_plan *plan)
+/* Runs before the plan is checked (see port.h): reads only the UART's
+ * kind and address. The UART works with the MMU off. */
+RUMKV_BOOT int port_console_init(const struct rumkv_plan *plan)
 {
+	if (plan->platform.uart_kind != RUMKV_UART_PL011) {
+		return RUMKV_ENOTSUP;
+	}
 	uart_base = plan->platform.uart.pa;
 	mmio_write32(uart_base + PL011_CR,
 		     PL011_CR_UARTEN | PL011_CR_TXE | PL011_CR_RXE);
 	/* Receive interrupts feed the cell that takes console input; the
 	 * GIC routes them to its core once that cell is built. */
 	mmio_write32(uart_base + PL011_IMSC, PL011_INT_RX | PL011_INT_RT);
+	return 0;
 }
 
 void port_console_write(const char *s, size_t len)

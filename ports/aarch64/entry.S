@@ -28,6 +28,9 @@ _start:
 	b	1b
 2:	ldr	x1, =rumkv_vectors
 	msr	vbar_el2, x1
+	/* No struct rumkv_core yet (port_core_self() is NULL until
+	 * port_machine_init): the console may be used before that. */
+	msr	tpidr_el2, xzr
 	isb
 	bl	aarch64_boot_main
 	/* aarch64_boot_main does not return. */

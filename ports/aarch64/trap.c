@@ -83,43 +83,45 @@ static uint64_t fault_ipa(void)
 	       (read_sysreg(far_el2) & 0xfff);
 }
 
-/* Ends the calling core's cell with a one-line report. Stage-2 faults and
- * accesses RumKV cannot emulate also name the guest address. */
-static RUMKV_NORETURN void vviolation(uint32_t reason, const char *fmt,
-				      va_list ap)
+/* The report of a violation: stage-2 faults and accesses RumKV cannot
+ * emulate also name the guest address. */
+static void fault_init(struct rumkv_fault *f, uint32_t reason,
+		       const char *fmt, va_list ap)
 {
 	bool at_ipa = reason == RUMKV_REASON_STAGE2_FAULT ||
 		      reason == RUMKV_REASON_BAD_MMIO;
-	struct rumkv_fault f = {
-		.reason = reason,
-		.pc = read_sysreg(elr_el2),
-		.ipa = at_ipa ? fault_ipa() : 0,
-		.ipa_valid = at_ipa,
-	};
 
-	rumkv_vsnprintf(f.cause, sizeof(f.cause), fmt, ap);
-	rumkv_cell_terminate(aarch64_core_self(), &f);
+	f->reason = reason;
+	f->pc = read_sysreg(elr_el2);
+	f->ipa = at_ipa ? fault_ipa() : 0;
+	f->ipa_valid = at_ipa;
+	rumkv_vsnprintf(f->cause, sizeof(f->cause), fmt, ap);
 }
 
+/* Ends the calling core's cell with a one-line report. */
 static RUMKV_NORETURN void violation(uint32_t reason, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 
 static RUMKV_NORETURN void violation(uint32_t reason, const char *fmt, ...)
 {
+	struct rumkv_fault f;
 	va_list ap;
 
 	va_start(ap, fmt);
-	vviolation(reason, fmt, ap);
-	va_end(ap); /* not reached */
+	fault_init(&f, reason, fmt, ap);
+	va_end(ap);
+	rumkv_cell_terminate(aarch64_core_self(), &f);
 }
 
 void aarch64_mmio_refuse(const char *fmt, ...)
 {
+	struct rumkv_fault f;
 	va_list ap;
 
 	va_start(ap, fmt);
-	vviolation(RUMKV_REASON_BAD_MMIO, fmt, ap);
-	va_end(ap); /* not reached */
+	fault_init(&f, RUMKV_REASON_BAD_MMIO, fmt, ap);
+	va_end(ap);
+	rumkv_cell_terminate(aarch64_core_self(), &f);
 }
 
 /* "stage-2 fault: <access> (translation fault, level 2)"; `size` > 0
@@ -402,11 +404,11 @@ void aarch64_trap_fiq(struct rumkv_core *core)
 void aarch64_fatal(const char *fmt, ...)
 {
 	static uint32_t reported;
-	char msg[192];
-	va_list ap;
-
 	if (__atomic_exchange_n(&reported, 1u, __ATOMIC_ACQ_REL) == 0) {
+		char msg[192];
 		size_t n = rumkv_snprintf(msg, sizeof(msg), "rumkv: ");
+		va_list ap;
+
 		va_start(ap, fmt);
 		n += rumkv_vsnprintf(msg + n, sizeof(msg) - n, fmt, ap);
 		va_end(ap);

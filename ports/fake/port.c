@@ -54,6 +54,7 @@ void fake_reset(void)
 	fake.console_len = 0;
 	fake.console[0] = '\0';
 	fake.guest_pc = 0;
+	fake.console_init_result = 0;
 	fake.machine_init_result = 0;
 	fake.relax_count = 0;
 }
@@ -130,9 +131,16 @@ bool fake_invalidated(int cell, uint64_t in, uint64_t size)
 
 /* ---- machine and cores ---- */
 
+int port_console_init(const struct rumkv_plan *plan)
+{
+	record(FAKE_CONSOLE_INIT, NULL, NULL, plan->platform.uart.pa, 0);
+	return fake.console_init_result;
+}
+
 int port_machine_init(const struct rumkv_plan *plan)
 {
 	(void)plan;
+	record(FAKE_MACHINE_INIT, NULL, NULL, 0, 0);
 	return fake.machine_init_result;
 }
 

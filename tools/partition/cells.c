@@ -251,50 +251,6 @@ static void read_memory(struct m_part *m, struct m_cell *cell)
 	cell->broken |= BROKEN(RUMKV_FIELD_MEMORY);
 }
 
-static void read_image(struct m_part *m, struct m_cell *cell,
-		       enum m_image_kind kind)
-{
-	const char *prop = kind == M_KERNEL ? "kernel" : "initrd";
-	const char *name = fu_string(m->fdt, cell->node, prop);
-	struct m_image *im = &cell->image[kind];
-	struct part_file file = {0};
-
-	if (name == NULL) {
-		if (fdt_getprop(m->fdt, cell->node, prop, NULL) != NULL) {
-			diag_error(m, cell->path, prop, "must be a file name");
-		} else if (kind == M_KERNEL) {
-			diag_error(m, cell->path, prop,
-				   "missing: the image the cell boots");
-		} else {
-			return;
-		}
-	} else if (m->opt->load == NULL ||
-		   m->opt->load(m->opt->load_ctx, name, &file) != 0) {
-		diag_error(m, cell->path, prop,
-			   "'%s' not found in the image directories", name);
-	} else {
-		ar_adopt(m->ar, file.data);
-		ar_adopt(m->ar, file.path);
-		if (file.size == 0) {
-			diag_error(m, cell->path, prop, "'%s' is empty", name);
-		} else {
-			im->kind = kind;
-			im->name = name;
-			im->path = file.path;
-			im->data = file.data;
-			im->size = file.size;
-			im->present = true;
-			if (m->deps == NULL) {
-				m->deps = AR_NEW(m->ar, const char *,
-						 2 * RUMKV_PLAN_MAX_CELLS);
-			}
-			m->deps[m->dep_count++] = file.path;
-			return;
-		}
-	}
-	cell->broken |= BROKEN(RUMKV_FIELD_IMAGES) | BROKEN(RUMKV_FIELD_ENTRY);
-}
-
 static void read_device_list(struct m_part *m, struct m_cell *cell,
 			     const char **rights, int right_count)
 {
@@ -513,8 +469,8 @@ static void read_cell(struct m_part *m, struct m_cell *cell, int node)
 	}
 	read_cpus(m, cell);
 	read_memory(m, cell);
-	read_image(m, cell, M_KERNEL);
-	read_image(m, cell, M_INITRD);
+	image_read(m, cell, M_KERNEL);
+	image_read(m, cell, M_INITRD);
 	bootargs = fu_string(m->fdt, node, "bootargs");
 	if (bootargs == NULL &&
 	    fdt_getprop(m->fdt, node, "bootargs", NULL) != NULL) {

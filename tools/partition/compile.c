@@ -90,6 +90,27 @@ static bool plan_name_ok(const char *name)
 	return true;
 }
 
+/* Rejects a tree with a node deeper than M_MAX_DEPTH, naming the first
+ * one. One linear walk: libfdt follows the nesting without recursing. */
+static bool check_depth(struct m_part *m)
+{
+	int depth = 0;
+	int node = 0;
+
+	while ((node = fdt_next_node(m->fdt, node, &depth)) >= 0) {
+		if (depth > M_MAX_DEPTH) {
+			break;
+		}
+	}
+	if (node < 0) {
+		return true;
+	}
+	diag_error(m, fu_path(m, node), "",
+		   "nested %d levels below the root: at most %d are supported",
+		   depth, M_MAX_DEPTH);
+	return false;
+}
+
 /* Copies the blob to memory the arena aligns, and checks it whole. */
 static bool load_blob(struct m_part *m, const void *blob, size_t size)
 {
@@ -120,7 +141,7 @@ static bool load_blob(struct m_part *m, const void *blob, size_t size)
 		return false;
 	}
 	m->fdt = copy;
-	return true;
+	return check_depth(m);
 }
 
 static void build(struct m_part *m)
@@ -188,6 +209,7 @@ static void fill_output(struct m_part *m, struct part_output *out)
 	out->diag_count = m->diag_count;
 	out->errors = m->errors;
 	out->warnings = m->warnings;
+	out->io_errors = m->io_errors;
 	if (m->errors != 0) {
 		return;
 	}

@@ -14,8 +14,18 @@ struct dtc_run {
 	const char *depfile; /* dtc -d, or NULL */
 };
 
-/* Returns 0 and the blob (malloc'd) if dtc succeeded; -1 otherwise (dtc
- * has said why on stderr). */
-int dtc_compile(const struct dtc_run *run, uint8_t **out, size_t *size);
+/* How a dtc run ended. */
+enum dtc_result {
+	DTC_OK = 0,
+	DTC_REJECTED, /* dtc exited with an error status: the source is wrong */
+	DTC_BROKEN,   /* dtc could not be run, was killed by a signal, or its
+		       * output could not be read */
+};
+
+/* Runs dtc; DTC_OK with the blob (malloc'd) in `out`. dtc's messages are
+ * passed on to stderr, and a failure says which program failed and how
+ * (its exit status or signal, or that it printed nothing). */
+enum dtc_result dtc_compile(const struct dtc_run *run, uint8_t **out,
+			    size_t *size);
 
 #endif /* PARTITION_DTC_H */

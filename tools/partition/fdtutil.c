@@ -7,11 +7,19 @@
 const char *fu_path(struct m_part *m, int node)
 {
 	char buf[512];
+	char *big;
 
-	if (fdt_get_path(m->fdt, node, buf, sizeof(buf)) != 0) {
+	if (fdt_get_path(m->fdt, node, buf, sizeof(buf)) == 0) {
+		return ar_strdup(m->ar, buf);
+	}
+	/* A path is shorter than the structure block that holds its names
+	 * (each with a tag in front), so this size always suffices. */
+	big = ar_array(m->ar, fdt_size_dt_struct(m->fdt) + 2u, 1);
+	if (fdt_get_path(m->fdt, node, big,
+			 (int)fdt_size_dt_struct(m->fdt) + 2) != 0) {
 		return "?";
 	}
-	return ar_strdup(m->ar, buf);
+	return big;
 }
 
 uint64_t fu_cells(const fdt32_t *p, uint32_t n)

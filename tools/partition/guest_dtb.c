@@ -222,6 +222,8 @@ static bool take_references(struct gdt *g, int src, const char *name,
 /* ---- Copies of board nodes ------------------------------------------------
  */
 
+/* Copies board node `src` and everything under it. Recursive: the depth is
+ * at most M_MAX_DEPTH, which part_compile() checked on the whole tree. */
 static void copy_subtree(struct gdt *g, int src, int right)
 {
 	const void *fdt = g->m->fdt;

@@ -5,10 +5,15 @@
  * fragment and one device tree per cell. See docs/partition-binding.md.
  *
  * Exit status: 0 done (warnings allowed), 1 the partition has errors (or
- * warnings, with --werror), 2 bad usage or an I/O failure.
+ * warnings, with --werror; dtc's errors in the source count as the
+ * partition's), 2 bad usage or a failure of the build machine: an input,
+ * image or program that cannot be read or run, an output that cannot be
+ * written (then none of the outputs is left).
  */
 #include "dtc.h"
+#include "outputs.h"
 #include "partition.h"
+#include "util.h"
 
 #include <errno.h>
 #include <getopt.h>
@@ -19,6 +24,12 @@
 #include <sys/stat.h>
 
 #define MAX_DIRS 32
+
+enum exit_status {
+	EXIT_DONE = 0,
+	EXIT_ERRORS = 1, /* the partition is wrong */
+	EXIT_IO = 2,	 /* bad usage, or the build machine failed us */
+};
 
 struct cli {
 	const char *file;
@@ -183,45 +194,59 @@ static int read_file(const char *path, uint8_t **data, size_t *size)
 	return 0;
 }
 
-/* part_load_fn: the first regular file `dir/name` of the image dirs. */
-static int load_image(void *ctx, const char *name, struct part_file *out)
+/* Whether `path` is `dir` or inside it (both canonical). */
+static bool path_inside(const char *path, const char *dir)
 {
-	const struct cli *cli = ctx;
+	size_t len = strlen(dir);
 
-	for (size_t i = 0; i < cli->image_dir_count; i++) {
-		char path[PATH_MAX];
-		struct stat st;
-
-		if (name[0] == '/') {
-			snprintf(path, sizeof(path), "%s", name);
-		} else {
-			snprintf(path, sizeof(path), "%s/%s",
-				 cli->image_dirs[i], name);
-		}
-		if (stat(path, &st) != 0 || !S_ISREG(st.st_mode)) {
-			continue;
-		}
-		out->path = realpath(path, NULL);
-		if (out->path == NULL ||
-		    read_file(path, &out->data, &out->size) != 0) {
-			free(out->path);
-			return -1;
-		}
-		return 0;
+	if (strncmp(path, dir, len) != 0) {
+		return false;
 	}
-	return -1;
+	return path[len] == '\0' || path[len] == '/' ||
+	       (len > 0 && dir[len - 1] == '/');
 }
 
-static int write_file(const char *path, const void *data, size_t size)
+/* part_load_fn: the regular file `dir/name`, unless its real path (after
+ * every symbolic link) is outside `dir`'s. */
+static enum part_load load_image(void *ctx, const char *dir, const char *name,
+				 struct part_file *out)
 {
-	FILE *f = fopen(path, "wb");
+	char path[PATH_MAX];
+	char *real_dir;
+	struct stat st;
 
-	if (f == NULL || fwrite(data, 1, size, f) != size || fclose(f) != 0) {
-		fprintf(stderr, "rumkv-partition: cannot write %s: %s\n", path,
-			strerror(errno));
-		return -1;
+	(void)ctx;
+	if (snprintf(path, sizeof(path), "%s/%s", dir, name) >=
+	    (int)sizeof(path)) {
+		out->error = strerror(ENAMETOOLONG);
+		return PART_LOAD_FAILED;
 	}
-	return 0;
+	if (stat(path, &st) != 0) {
+		out->error = strerror(errno);
+		return errno == ENOENT || errno == ENOTDIR ? PART_LOAD_ABSENT
+							   : PART_LOAD_FAILED;
+	}
+	if (!S_ISREG(st.st_mode)) {
+		return PART_LOAD_ABSENT;
+	}
+	out->path = realpath(path, NULL);
+	real_dir = realpath(dir, NULL);
+	if (out->path == NULL || real_dir == NULL) {
+		out->error = strerror(errno);
+		free(real_dir);
+		return PART_LOAD_FAILED;
+	}
+	if (!path_inside(out->path, real_dir)) {
+		free(real_dir);
+		return PART_LOAD_OUTSIDE;
+	}
+	free(real_dir);
+	errno = 0;
+	if (read_file(path, &out->data, &out->size) != 0) {
+		out->error = errno != 0 ? strerror(errno) : "read error";
+		return PART_LOAD_FAILED;
+	}
+	return PART_LOAD_OK;
 }
 
 static int make_dir(const char *dir)
@@ -245,25 +270,19 @@ static int make_dir(const char *dir)
 }
 
 /* dtc's depfile lists the sources; ours adds the images. */
-static int write_depfile(const struct cli *cli, const char *dtc_deps,
-			 const struct part_output *out)
+static char *depfile_text(const struct cli *cli, const char *dtc_deps,
+			  const struct part_output *out)
 {
 	const char *target = cli->plan_c     ? cli->plan_c
 			     : cli->images_s ? cli->images_s
 					     : cli->file;
-	FILE *f = fopen(cli->depfile, "w");
+	struct sbuf sb = {0};
 	uint8_t *deps = NULL;
 	size_t size = 0;
 
-	if (f == NULL) {
-		fprintf(stderr, "rumkv-partition: cannot write %s\n",
-			cli->depfile);
-		return -1;
-	}
-	fprintf(f, "%s:", target);
+	sb_printf(&sb, "%s:", target);
 	if (dtc_deps != NULL && read_file(dtc_deps, &deps, &size) == 0) {
 		char *colon = memchr(deps, ':', size);
-
 		size_t at = colon != NULL ? (size_t)(colon + 1 - (char *)deps)
 					  : size;
 
@@ -271,44 +290,51 @@ static int write_depfile(const struct cli *cli, const char *dtc_deps,
 		       (deps[size - 1] == '\n' || deps[size - 1] == ' ')) {
 			size--;
 		}
-		fwrite(deps + at, 1, size - at, f);
+		sb_printf(&sb, "%.*s", (int)(size - at), (char *)deps + at);
 		free(deps);
 	} else {
-		fprintf(f, " %s", cli->file);
+		sb_printf(&sb, " %s", cli->file);
 	}
 	for (size_t i = 0; i < out->dep_count; i++) {
-		fprintf(f, " \\\n %s", out->deps[i]);
+		sb_printf(&sb, " \\\n %s", out->deps[i]);
 	}
-	fputc('\n', f);
-	return fclose(f) == 0 ? 0 : -1;
+	sb_puts(&sb, "\n");
+	return sb.buf;
 }
 
+static void add_text(struct outputs *set, const char *path, const char *text)
+{
+	if (path != NULL) {
+		outputs_add(set, path, text, strlen(text));
+	}
+}
+
+/* Writes every output asked for, all or none. */
 static int write_outputs(const struct cli *cli, const struct part_output *out,
 			 const char *dtc_deps)
 {
-	int rc = 0;
+	struct outputs *set = outputs_new();
+	char *deps = NULL;
+	int rc;
 
-	if (cli->plan_c != NULL) {
-		rc |= write_file(cli->plan_c, out->plan_c, strlen(out->plan_c));
-	}
-	if (cli->images_s != NULL) {
-		rc |= write_file(cli->images_s, out->images_s,
-				 strlen(out->images_s));
-	}
-	if (cli->linker != NULL) {
-		rc |= write_file(cli->linker, out->linker, strlen(out->linker));
-	}
+	add_text(set, cli->plan_c, out->plan_c);
+	add_text(set, cli->images_s, out->images_s);
+	add_text(set, cli->linker, out->linker);
 	for (size_t i = 0; cli->dtb_dir != NULL && i < out->dtb_count; i++) {
 		char path[PATH_MAX];
 
 		snprintf(path, sizeof(path), "%s/%s.dtb", cli->dtb_dir,
 			 out->dtbs[i].cell_name);
-		rc |= write_file(path, out->dtbs[i].data, out->dtbs[i].size);
+		outputs_add(set, path, out->dtbs[i].data, out->dtbs[i].size);
 	}
 	if (cli->depfile != NULL) {
-		rc |= write_depfile(cli, dtc_deps, out);
+		deps = depfile_text(cli, dtc_deps, out);
+		add_text(set, cli->depfile, deps);
 	}
-	if (cli->summary) {
+	rc = outputs_commit(set);
+	outputs_free(set);
+	free(deps);
+	if (rc == 0 && cli->summary) {
 		fputs(out->summary, stdout);
 	}
 	return rc;
@@ -338,7 +364,34 @@ static bool is_dtb(const char *file)
 	return len > 4 && strcmp(file + len - 4, ".dtb") == 0;
 }
 
-/* Reads the partition: a .dtb as it is, anything else through dtc. */
+/* Whether the partition file can be read, said before dtc runs: a
+ * missing input is the build machine's problem (exit 2), while what dtc
+ * rejects is the partition's (exit 1). */
+static bool input_readable(const char *file)
+{
+	FILE *f = fopen(file, "rb");
+	struct stat st;
+	int err = 0;
+
+	if (f == NULL) {
+		err = errno;
+	} else if (fstat(fileno(f), &st) != 0) {
+		err = errno;
+	} else if (S_ISDIR(st.st_mode)) {
+		err = EISDIR;
+	}
+	if (f != NULL) {
+		fclose(f);
+	}
+	if (err != 0) {
+		fprintf(stderr, "rumkv-partition: cannot read %s: %s\n", file,
+			strerror(err));
+	}
+	return err == 0;
+}
+
+/* Reads the partition: a .dtb as it is, anything else through dtc.
+ * Returns EXIT_DONE, or the exit status once it has said why not. */
 static int load_partition(const struct cli *cli, const char *dtc_deps,
 			  uint8_t **blob, size_t *size)
 {
@@ -350,15 +403,25 @@ static int load_partition(const struct cli *cli, const char *dtc_deps,
 		.depfile = dtc_deps,
 	};
 
+	if (!input_readable(cli->file)) {
+		return EXIT_IO;
+	}
 	if (is_dtb(cli->file)) {
 		if (read_file(cli->file, blob, size) != 0) {
 			fprintf(stderr, "rumkv-partition: cannot read %s: %s\n",
 				cli->file, strerror(errno));
-			return -1;
+			return EXIT_IO;
 		}
-		return 0;
+		return EXIT_DONE;
 	}
-	return dtc_compile(&run, blob, size);
+	switch (dtc_compile(&run, blob, size)) {
+	case DTC_OK:
+		return EXIT_DONE;
+	case DTC_REJECTED:
+		return EXIT_ERRORS;
+	default:
+		return EXIT_IO;
+	}
 }
 
 static char *dirname_of(const char *file)
@@ -379,42 +442,55 @@ static char *dirname_of(const char *file)
 	return dir;
 }
 
+/* The exit status for what part_compile() found. */
+static int verdict(const struct cli *cli, const struct part_output *out)
+{
+	if (out->io_errors != 0) {
+		return EXIT_IO;
+	}
+	if (out->errors != 0) {
+		return EXIT_ERRORS;
+	}
+	if (out->warnings != 0 && cli->werror) {
+		fprintf(stderr, "%s: %u warning(s) treated as errors\n",
+			cli->file, out->warnings);
+		return EXIT_ERRORS;
+	}
+	return EXIT_DONE;
+}
+
 static int compile(struct cli *cli, const char *dtc_deps)
 {
 	struct part_options opt = {
 		.file = cli->file,
 		.plan_name = cli->plan_name,
+		.image_dirs = cli->image_dirs,
+		.image_dir_count = cli->image_dir_count,
 		.load = load_image,
-		.load_ctx = cli,
 	};
 	struct part_output out;
 	char *dtb_dir = NULL;
 	uint8_t *blob;
 	size_t size;
-	int rc = 0;
+	int rc = load_partition(cli, dtc_deps, &blob, &size);
 
+	if (rc != EXIT_DONE) {
+		return rc;
+	}
 	if (cli->dtb_dir != NULL) {
 		if (make_dir(cli->dtb_dir) != 0) {
-			return 2;
+			free(blob);
+			return EXIT_IO;
 		}
 		dtb_dir = realpath(cli->dtb_dir, NULL);
 		opt.dtb_dir = dtb_dir;
 	}
-	if (load_partition(cli, dtc_deps, &blob, &size) != 0) {
-		free(dtb_dir);
-		return 1;
-	}
 	part_compile(blob, size, &opt, &out);
 	free(blob);
 	print_diags(cli, &out);
-	if (out.errors != 0) {
-		rc = 1;
-	} else if (out.warnings != 0 && cli->werror) {
-		fprintf(stderr, "%s: %u warning(s) treated as errors\n",
-			cli->file, out.warnings);
-		rc = 1;
-	} else if (write_outputs(cli, &out, dtc_deps) != 0) {
-		rc = 2;
+	rc = verdict(cli, &out);
+	if (rc == EXIT_DONE && write_outputs(cli, &out, dtc_deps) != 0) {
+		rc = EXIT_IO;
 	}
 	part_output_free(&out);
 	free(dtb_dir);
@@ -429,7 +505,7 @@ int main(int argc, char **argv)
 	int rc;
 
 	if (parse_args(argc, argv, &cli) != 0) {
-		return 2;
+		return EXIT_IO;
 	}
 	if (cli.image_dir_count == 0) {
 		dir = dirname_of(cli.file);

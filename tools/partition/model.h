@@ -25,6 +25,11 @@
 #define M_DEFAULT_STATUS_PAGE 0x0b000000ull
 #define M_DEFAULT_RESTART_LIMIT 3u
 #define M_GICR_FRAME 0x20000ull /* one redistributor: RD + SGI frames */
+/* Deepest node accepted, the root's children being level 1. Real trees
+ * use a handful of levels; the bound keeps every walk over a subtree short
+ * (the guest DTB's copies recurse) and stays well inside what guests parse
+ * (Linux skips nodes from level 64 on). */
+#define M_MAX_DEPTH 32
 
 struct m_range {
 	uint64_t base;
@@ -123,6 +128,7 @@ struct m_part {
 	size_t diag_cap;
 	unsigned errors;
 	unsigned warnings;
+	unsigned io_errors; /* of the errors, those of the build machine */
 	/* The board. */
 	struct m_board board;
 	/* The rumkv node. */
@@ -166,6 +172,8 @@ bool cells_read(struct m_part *m);
 /* devices.c: reads one passed-through device node. */
 bool device_read(struct m_part *m, struct m_cell *cell, int node,
 		 struct m_device *dev);
+/* image_read.c: a cell's kernel or initrd property and its file. */
+void image_read(struct m_part *m, struct m_cell *cell, enum m_image_kind kind);
 /* rights.c */
 int right_lookup(struct m_part *m, const char *name, bool define);
 const char *right_name(const struct m_part *m, unsigned bit);

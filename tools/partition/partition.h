@@ -12,22 +12,37 @@
 #include <stddef.h>
 #include <stdint.h>
 
-/* An image file found by the loader: `data` and `path` come from malloc()
- * and belong to the compiler from then on. */
+/* An image file as the loader found it: `data` and `path` come from
+ * malloc() (or are NULL) and belong to the compiler from then on. */
 struct part_file {
 	char *path; /* as the generated assembly must .incbin it */
 	uint8_t *data;
 	size_t size;
+	const char *error; /* PART_LOAD_FAILED: why (e.g. strerror()) */
 };
 
-/* Finds image `name` (a kernel or initrd property). Returns 0, or -1 if
- * there is no such file. */
-typedef int (*part_load_fn)(void *ctx, const char *name, struct part_file *out);
+/* What the loader found in one image directory. */
+enum part_load {
+	PART_LOAD_OK = 0,
+	PART_LOAD_ABSENT,  /* no regular file of that name */
+	PART_LOAD_OUTSIDE, /* the name resolves, through a symbolic link, to
+			    * `path`, outside the directory */
+	PART_LOAD_FAILED,  /* it is there but cannot be read: see `error` */
+};
+
+/* Looks image `name` (a kernel or initrd property) up in `dir`, one of
+ * the options' image directories. The compiler has checked `name`: it is
+ * relative and has no ".." component. The compiler tries the directories
+ * in order and stops at the first answer other than PART_LOAD_ABSENT. */
+typedef enum part_load (*part_load_fn)(void *ctx, const char *dir,
+				       const char *name, struct part_file *out);
 
 struct part_options {
 	const char *file;      /* the partition's file name, for messages */
 	const char *plan_name; /* C name of the plan; NULL: the default */
 	const char *dtb_dir;   /* where the guest DTBs will be (for .incbin) */
+	const char *const *image_dirs; /* where images are looked up */
+	size_t image_dir_count;
 	part_load_fn load;
 	void *load_ctx;
 };
@@ -55,6 +70,9 @@ struct part_output {
 	size_t diag_count;
 	unsigned errors;
 	unsigned warnings;
+	/* Of the errors, those about the build machine rather than the
+	 * partition (an image that is there but cannot be read). */
+	unsigned io_errors;
 	/* Outputs, only when errors == 0 (NUL-terminated text). */
 	const char *plan_c;
 	const char *images_s;

@@ -34,6 +34,8 @@ enum fake_event_kind {
 	FAKE_INVALIDATE,   /* a = in, b = size */
 	FAKE_CACHE_CLEAN,  /* a = va, b = size */
 	FAKE_BOOT_DONE,
+	FAKE_CONSOLE_INIT, /* a = the plan's UART address */
+	FAKE_MACHINE_INIT,
 };
 
 struct fake_event {
@@ -57,6 +59,7 @@ struct fake_state {
 	uint8_t *ram;		 /* the machine's RAM, seen by RumKV */
 	uint64_t ram_base;	 /* its physical address */
 	uint64_t ram_size;
+	int console_init_result; /* what the hooks return */
 	int machine_init_result;
 	uint64_t relax_count; /* calls of port_cpu_relax() */
 };
