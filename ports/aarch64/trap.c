@@ -85,8 +85,8 @@ static uint64_t fault_ipa(void)
 
 /* The report of a violation: stage-2 faults and accesses RumKV cannot
  * emulate also name the guest address. */
-static void fault_init(struct rumkv_fault *f, uint32_t reason,
-		       const char *fmt, va_list ap)
+static void fault_init(struct rumkv_fault *f, uint32_t reason, const char *fmt,
+		       va_list ap)
 {
 	bool at_ipa = reason == RUMKV_REASON_STAGE2_FAULT ||
 		      reason == RUMKV_REASON_BAD_MMIO;
