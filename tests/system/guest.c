@@ -30,6 +30,9 @@
  *   test=gic-pair   a store pair (STP) to the distributor: ended
  *   test=gic-poke   tries to enable, pend and route interrupt irq= of
  *                   another cell through the distributor, reads back
+ *   test=parked-level  routes the RTC's level-triggered alarm to vcore 1,
+ *                   powers vcore 1 off, lets the alarm fire at it while
+ *                   it is off, and powers it on again
  */
 #include <guest.h>
 
@@ -38,6 +41,7 @@ static volatile unsigned sgi_ready;
 static volatile uint64_t race_writes;
 static volatile unsigned race_go;
 static volatile unsigned rtc_irqs;
+static volatile unsigned vcore1_starts;
 
 #define RTC_BASE 0x09010000ull
 #define RTC_IRQ 34u
@@ -383,6 +387,33 @@ static void test_gic_pair(void)
 	gprintf("gic-pair survived\n");
 }
 
+/* A level-triggered interrupt asserted at a core whose vcore is off must
+ * not keep that core busy: vcore 1 must be able to start again. */
+static void test_parked_level(void)
+{
+	volatile uint64_t *route =
+		(volatile uint64_t *)(0x08000000ull + 0x6000 + RTC_IRQ * 8ull);
+	uint64_t end;
+
+	while (psci_affinity_info(1) != 1) {
+	}
+	gprintf("vcore 1 is off\n");
+	*route = 1; /* to vcore 1 */
+	gic_enable_irq(RTC_IRQ);
+	rtc_arm(1);
+	sleep_ms(2500);
+	gprintf("alarm asserted: %u\n",
+		((volatile uint32_t *)RTC_BASE)[5] & 1); /* RTCRIS */
+	gprintf("cpu_on vcore 1: %lld\n",
+		(long long)psci_cpu_on(1, (uint64_t)guest_secondary_entry, 0));
+	end = counter() + counter_freq() * 2;
+	while (vcore1_starts < 2 && counter() < end) {
+	}
+	gprintf("vcore 1 started again: %s\n",
+		vcore1_starts == 2 ? "yes" : "no");
+	((volatile uint32_t *)RTC_BASE)[RTC_ICR] = 1;
+}
+
 static void run_test(const char *test, unsigned vcores)
 {
 	if (str_is(test, "touch")) {
@@ -413,6 +444,8 @@ static void run_test(const char *test, unsigned vcores)
 		test_gic_poke();
 	} else if (str_is(test, "gic-pair")) {
 		test_gic_pair();
+	} else if (str_is(test, "parked-level")) {
+		test_parked_level();
 	} else {
 		gprintf("unknown test %s\n", test);
 	}
@@ -466,6 +499,10 @@ void guest_secondary(uint64_t ctx)
 	bootarg("test", test, sizeof(test));
 	if (vcore_index() == 1 && str_is(test, "pledge-race")) {
 		race_writer();
+	}
+	if (vcore_index() == 1 && str_is(test, "parked-level") &&
+	    ++vcore1_starts == 1) {
+		psci_cpu_off();
 	}
 	gic_init_cpu();
 	gic_enable_irq(3);
