@@ -108,6 +108,9 @@ void el2_boot_all(void);
 struct rumkv_cell *el2_cell(int c);
 struct rumkv_core *el2_core(int c, uint32_t vindex);
 bool el2_canaries_ok(void);
+/* Whether cell `c` owns `intid` by the plan and the rights it holds now
+ * (SGIs and PPIs: on its own cores, but 15, 25 and 26). */
+bool el2_owns(int c, uint32_t intid);
 bool el2_console_has(const char *s);
 
 /* ---- running RumKV code ---- */

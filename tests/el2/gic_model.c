@@ -8,6 +8,7 @@
 #include "gic_model.h"
 #include "cpu_model.h"
 
+#include <stdio.h>
 #include <string.h>
 
 struct gic_model gicm;
@@ -158,9 +159,12 @@ static void bits_write(uint32_t *word, uint32_t valid, bool set, bool clear,
 
 /* ---- distributor ---- */
 
+/* ID registers (PIDR4-7, PIDR0-3, CIDR0-3): PIDR2 says GICv3, the
+ * others read distinct non-zero values, so a test sees whether they are
+ * passed through. */
 static uint32_t id_reg(uint32_t off)
 {
-	return off == 0xffe8 ? GICM_PIDR2 : 0;
+	return off == 0xffe8 ? GICM_PIDR2 : 0x10u + (off - 0xffd0) / 4;
 }
 
 static uint64_t gicd_read(uint32_t off, unsigned size)
@@ -723,4 +727,108 @@ uint32_t gicm_sgis(int from, int to, uint32_t intid)
 		     s->intid == intid;
 	}
 	return n;
+}
+
+void gicm_snap_take(struct gicm_snap *s)
+{
+	uint32_t i;
+	unsigned c;
+
+	memset(s, 0, sizeof(*s));
+	for (i = 32; i < GICM_SPI_END; i++) {
+		s->spi[i] = gicm_irq_get(0, i);
+	}
+	for (c = 0; c < GICM_CORES; c++) {
+		for (i = 0; i < 32; i++) {
+			s->local[c][i] = gicm_irq_get((int)c, i);
+		}
+	}
+}
+
+static bool irq_same(const struct gicm_irq *w, const struct gicm_irq *g,
+		     const char *where, uint32_t intid, char *msg,
+		     unsigned size)
+{
+	if (gicm_irq_equal(w, g)) {
+		return true;
+	}
+	snprintf(msg, size,
+		 "%s INTID %u: want group %d enabled %d pending %d active %d "
+		 "prio 0x%x cfg %u route 0x%llx, got %d %d %d %d 0x%x %u "
+		 "0x%llx",
+		 where, intid, w->group, w->enabled, w->pending, w->active,
+		 w->prio, w->cfg, (unsigned long long)w->route, g->group,
+		 g->enabled, g->pending, g->active, g->prio, g->cfg,
+		 (unsigned long long)g->route);
+	return false;
+}
+
+bool gicm_snap_same(const struct gicm_snap *want, const struct gicm_snap *got,
+		    char *msg, unsigned msg_size)
+{
+	char where[24];
+	uint32_t i;
+	unsigned c;
+
+	for (i = 0; i < GICM_INTIDS; i++) {
+		if (!irq_same(&want->spi[i], &got->spi[i], "distributor", i,
+			      msg, msg_size)) {
+			return false;
+		}
+	}
+	for (c = 0; c < GICM_CORES; c++) {
+		snprintf(where, sizeof(where), "core %u", c);
+		for (i = 0; i < 32; i++) {
+			if (!irq_same(&want->local[c][i], &got->local[c][i],
+				      where, i, msg, msg_size)) {
+				return false;
+			}
+		}
+	}
+	return true;
+}
+
+static uint64_t next(uint64_t *x)
+{
+	*x ^= *x << 13;
+	*x ^= *x >> 7;
+	*x ^= *x << 17;
+	return *x;
+}
+
+void gicm_scramble(uint64_t seed)
+{
+	uint64_t x = seed | 1;
+	uint32_t i;
+	unsigned c;
+
+	for (i = 32; i < GICM_SPI_END; i++) {
+		uint64_t r = next(&x);
+		struct gicm_irq s = {
+			.group = r & 1,
+			.enabled = (r >> 1) & 1,
+			.pending = (r >> 2) & 1,
+			.active = (r >> 3) & 1,
+			.prio = (uint8_t)(r >> 8),
+			.cfg = (uint8_t)((r >> 16) & 2),
+			.route = gicm.hwid[(r >> 24) % GICM_CORES],
+		};
+
+		gicm_irq_set(0, i, &s);
+	}
+	for (c = 0; c < GICM_CORES; c++) {
+		for (i = 0; i < 32; i++) {
+			uint64_t r = next(&x);
+			struct gicm_irq s = {
+				.group = r & 1,
+				.enabled = (r >> 1) & 1,
+				.pending = (r >> 2) & 1,
+				.active = (r >> 3) & 1,
+				.prio = (uint8_t)(r >> 8),
+				.cfg = (uint8_t)((r >> 16) & 2),
+			};
+
+			gicm_irq_set((int)c, i, &s);
+		}
+	}
 }

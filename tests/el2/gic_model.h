@@ -117,6 +117,20 @@ struct gicm_irq gicm_irq_get(int core, uint32_t intid);
 void gicm_irq_set(int core, uint32_t intid, const struct gicm_irq *s);
 bool gicm_irq_equal(const struct gicm_irq *a, const struct gicm_irq *b);
 
+/* Every interrupt's state: SPIs (and the reserved 0..31 and 1020..1023
+ * entries, all-zero) and each core's SGIs and PPIs. */
+struct gicm_snap {
+	struct gicm_irq spi[GICM_INTIDS];
+	struct gicm_irq local[GICM_CORES][32];
+};
+void gicm_snap_take(struct gicm_snap *s);
+/* False, and the first difference in `msg`, if they differ. */
+bool gicm_snap_same(const struct gicm_snap *want, const struct gicm_snap *got,
+		    char *msg, unsigned msg_size);
+/* Puts every interrupt in a pseudo-random state from `seed` (routing of
+ * SPIs to a random core, IRM 0), as if cells had been busy. */
+void gicm_scramble(uint64_t seed);
+
 /* Number of logged accesses matching pa range [pa, pa + size) (write:
  * 0 reads, 1 writes, -1 both). */
 uint32_t gicm_accesses(uint64_t pa, uint64_t size, int write);

@@ -241,6 +241,30 @@ void el2_boot_all(void)
 	}
 }
 
+bool el2_owns(int c, uint32_t intid)
+{
+	const struct rumkv_plan_cell *pc = &el2.cells[c];
+	uint64_t rights = el2.cell_state[c].rights;
+	uint32_t d;
+	uint32_t i;
+
+	if (intid < 32) {
+		return intid != 15 && intid != 25 && intid != 26;
+	}
+	if (intid == EL2_UART_IRQ) {
+		return (pc->console & RUMKV_CONSOLE_INPUT) != 0;
+	}
+	for (d = 0; d < pc->device_count; d++) {
+		for (i = 0; i < pc->devices[d].irq_count; i++) {
+			if (pc->devices[d].irqs[i] == intid &&
+			    (rights >> pc->devices[d].right & 1) != 0) {
+				return true;
+			}
+		}
+	}
+	return false;
+}
+
 struct rumkv_cell *el2_cell(int c)
 {
 	return &el2.cell_state[c];
