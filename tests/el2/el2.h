@@ -89,6 +89,8 @@ struct el2_machine {
 	uint32_t invalidations;
 	uint32_t iommu_attached, iommu_detached;
 	uint32_t mmio_writes; /* port_mmio_write32 (virtio resets) */
+	/* PSTATE of each core's cell when it traps (SPSR_EL2): EL1h. */
+	uint64_t guest_spsr[8];
 	/* Machine console input waiting for the UART interrupt. */
 	char input[64];
 	uint32_t input_len;

@@ -195,6 +195,9 @@ void el2_boot(void)
 	memset(ram, 0, sizeof(ram));
 	memset(&rumkv_machine, 0, sizeof(rumkv_machine));
 	el2.ram = ram;
+	for (i = 0; i < 8; i++) {
+		el2.guest_spsr[i] = 0x5; /* EL1h, interrupts unmasked */
+	}
 	fill(el2.canary0, 8);
 	fill(el2.canary1, 8);
 	fill(el2.canary2, 8);
@@ -311,7 +314,7 @@ static void trap_entry(struct rumkv_core *core, uint64_t esr, uint64_t elr)
 	}
 	el2_cpus[i].sysreg[SR_ESR_EL2] = esr;
 	el2_cpus[i].sysreg[SR_ELR_EL2] = elr;
-	el2_cpus[i].sysreg[SR_SPSR_EL2] = SPSR_EL1H_MASKED & ~0x3c0ull;
+	el2_cpus[i].sysreg[SR_SPSR_EL2] = el2.guest_spsr[i];
 	core->exits++; /* vectors.S counts every exit */
 }
 
