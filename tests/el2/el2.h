@@ -12,9 +12,11 @@
  *   cell  cores  hwid                    SPIs                     console
  *   A     0-3    0x0 0x1 0x2 0x3         34 (net), 35 (block), 33 vuart, input
  *   B     4-5    0x100 0x101             40 (rtc), 41 (dma)       hypercall
- *   C     6-7    0x10000 0x10001         48 (net), 100 (block)    hypercall
+ *   C     6-7    0x10000 0x10001         48 (net), 100 (block)    vuart
  *
- * SPI 50 belongs to nobody. A and C halt when they end, B restarts (twice).
+ * Both vuarts are at EL2_VUART_IPA; A's takes the machine's input (its
+ * interrupt 33 is the console UART's, routed to A). SPI 50 belongs to
+ * nobody. A and C halt when they end, B restarts (twice).
  *
  * RumKV code runs through el2_run() on one "current" core at a time. Code
  * that never returns on hardware (entering a cell, parking, powering off)
@@ -92,7 +94,7 @@ struct el2_machine {
 	/* PSTATE of each core's cell when it traps (SPSR_EL2): EL1h. */
 	uint64_t guest_spsr[8];
 	/* Machine console input waiting for the UART interrupt. */
-	char input[64];
+	char input[128];
 	uint32_t input_len;
 };
 

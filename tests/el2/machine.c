@@ -124,7 +124,7 @@ static void build_plan(void)
 		   RUMKV_CONSOLE_HYPERCALL);
 	build_cell(EL2_C, "C", cores_c, 2, dev_c,
 		   RUMKV_RIGHT_CONSOLE | RUMKV_RIGHT_NET | RUMKV_RIGHT_BLOCK,
-		   RUMKV_CONSOLE_HYPERCALL);
+		   RUMKV_CONSOLE_HYPERCALL | RUMKV_CONSOLE_VUART);
 	el2.cells[EL2_B].policy = RUMKV_POLICY_RESTART;
 	el2.cells[EL2_B].restart_limit = 2;
 	el2.plan = (struct rumkv_plan){
