@@ -69,7 +69,8 @@ uint32_t el2_sr_writes(int cpu, const char *name);
 
 /* A model or harness check failed: reports and ends the test (the
  * Criterion suites and the fuzzer each say how, see el2_fail_handler). */
-void el2_fail(const char *fmt, ...) __attribute__((format(printf, 1, 2), noreturn));
+void el2_fail(const char *fmt, ...)
+	__attribute__((format(printf, 1, 2), noreturn));
 extern void (*el2_fail_handler)(const char *msg);
 
 #endif /* EL2_CPU_MODEL_H */

@@ -156,10 +156,9 @@ enum el2_exit el2_access(struct rumkv_core *core, uint64_t ipa, uint8_t size,
 
 /* A trapped MSR/MRS (EC 0x18) of the register or instruction `key`
  * (SYSREG_KEY below) with Xt = rt. */
-#define EL2_SYSREG_KEY(op0, op1, crn, crm, op2)                  \
-	((uint32_t)(op0) << 20 | (uint32_t)(op2) << 17 |          \
-	 (uint32_t)(op1) << 14 | (uint32_t)(crn) << 10 |          \
-	 (uint32_t)(crm) << 1)
+#define EL2_SYSREG_KEY(op0, op1, crn, crm, op2)          \
+	((uint32_t)(op0) << 20 | (uint32_t)(op2) << 17 | \
+	 (uint32_t)(op1) << 14 | (uint32_t)(crn) << 10 | (uint32_t)(crm) << 1)
 enum el2_exit el2_sysreg(struct rumkv_core *core, uint32_t key, unsigned rt,
 			 bool read, struct trap_frame *f);
 

@@ -35,14 +35,14 @@ static inline uint64_t el2_seed(void)
 }
 
 /* The model's whole interrupt state must be `want`. */
-#define expect_gic(want, fmt, ...)                                        \
-	do {                                                              \
-		struct gicm_snap got__;                                   \
-		char msg__[256];                                          \
-		gicm_snap_take(&got__);                                   \
-		cr_assert(gicm_snap_same((want), &got__, msg__,           \
-					 sizeof(msg__)),                  \
-			  "%s; after: " fmt, msg__, ##__VA_ARGS__);       \
+#define expect_gic(want, fmt, ...)                                            \
+	do {                                                                  \
+		struct gicm_snap got__;                                       \
+		char msg__[256];                                              \
+		gicm_snap_take(&got__);                                       \
+		cr_assert(                                                    \
+			gicm_snap_same((want), &got__, msg__, sizeof(msg__)), \
+			"%s; after: " fmt, msg__, ##__VA_ARGS__);             \
 	} while (0)
 
 /* The cell `c` ended (halted) with a report containing `what`. */

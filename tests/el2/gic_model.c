@@ -36,7 +36,8 @@ static unsigned allowed_sizes(enum frame f, uint32_t off)
 		return SZ(4);
 	case F_RD:
 		if ((off >= 0x8 && off < 0x10) || (off >= 0x30 && off < 0x38) ||
-		    (off >= 0x40 && off < 0x48) || (off >= 0x70 && off < 0x80)) {
+		    (off >= 0x40 && off < 0x48) ||
+		    (off >= 0x70 && off < 0x80)) {
 			/* TYPER, SETLPIR, CLRLPIR, PROPBASER, PENDBASER */
 			return SZ(4) | SZ(8);
 		}
@@ -206,7 +207,8 @@ static uint64_t gicd_read(uint32_t off, unsigned size)
 		return off < 0xc08 ? 0 : gicm.cfg[(off - 0xc00) / 4];
 	}
 	if (off >= 0xd00 && off < 0xd80) {
-		return gicm.grpmod[(off - 0xd00) / 4] & spi_bits((off - 0xd00) / 4);
+		return gicm.grpmod[(off - 0xd00) / 4] &
+		       spi_bits((off - 0xd00) / 4);
 	}
 	if (off >= 0xe00 && off < 0xf00) {
 		return gicm.nsacr[(off - 0xe00) / 4];
@@ -557,8 +559,8 @@ static void sgi_pend(int from, int to, uint32_t intid)
 {
 	gicm.rd[to].pending |= 1u << intid;
 	if (gicm.sgi_count < GICM_SGI_LOG_SIZE) {
-		gicm.sgi[gicm.sgi_count] =
-			(struct gicm_sgi){.from = from, .to = to, .intid = intid};
+		gicm.sgi[gicm.sgi_count] = (struct gicm_sgi){
+			.from = from, .to = to, .intid = intid};
 	}
 	gicm.sgi_count++;
 }
@@ -629,7 +631,9 @@ struct gicm_irq gicm_irq_get(int core, uint32_t intid)
 		s.pending = (rd->pending >> intid) & 1;
 		s.active = (rd->active >> intid) & 1;
 		s.prio = rd->prio[intid];
-		s.cfg = intid < 16 ? 2 : (uint8_t)(rd->cfg1 >> (2 * (intid - 16)) & 3);
+		s.cfg = intid < 16
+				? 2
+				: (uint8_t)(rd->cfg1 >> (2 * (intid - 16)) & 3);
 		return s;
 	}
 	s.group = bit(gicm.group, intid);
@@ -666,8 +670,9 @@ void gicm_irq_set(int core, uint32_t intid, const struct gicm_irq *s)
 	bit_set(gicm.pending, intid, s->pending);
 	bit_set(gicm.active, intid, s->active);
 	gicm.prio[intid] = s->prio;
-	gicm.cfg[intid / 16] = (gicm.cfg[intid / 16] & ~(3u << (2 * (intid % 16)))) |
-			       (uint32_t)(s->cfg & 2) << (2 * (intid % 16));
+	gicm.cfg[intid / 16] =
+		(gicm.cfg[intid / 16] & ~(3u << (2 * (intid % 16)))) |
+		(uint32_t)(s->cfg & 2) << (2 * (intid % 16));
 	gicm.irouter[intid] = s->route & GICM_IROUTER_MASK;
 }
 
@@ -699,8 +704,8 @@ uint32_t gicm_accesses(uint64_t pa, uint64_t size, int write)
 {
 	uint32_t n = 0;
 	uint32_t i;
-	uint32_t count = gicm.log_count < GICM_LOG_SIZE ? gicm.log_count
-							 : GICM_LOG_SIZE;
+	uint32_t count =
+		gicm.log_count < GICM_LOG_SIZE ? gicm.log_count : GICM_LOG_SIZE;
 
 	for (i = 0; i < count; i++) {
 		const struct gicm_access *a = &gicm.log[i];

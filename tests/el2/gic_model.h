@@ -28,7 +28,8 @@
 #define GICM_GICR_SIZE (GICM_CORES * GICM_FRAME_SIZE)
 /* ITLinesNumber 8: INTIDs 32..287 are implemented SPIs (QEMU virt). */
 #define GICM_SPI_END 288u
-#define GICM_TYPER (8u | 0xfu << 19 | 1u << 17 | 1u << 16) /* IDbits, LPIS, MBIS */
+#define GICM_TYPER \
+	(8u | 0xfu << 19 | 1u << 17 | 1u << 16) /* IDbits, LPIS, MBIS */
 #define GICM_IIDR 0x0300043bu
 #define GICM_GICR_IIDR 0x0400043bu
 #define GICM_PIDR2 0x3bu /* ArchRev 3 */
@@ -41,7 +42,7 @@
 struct gicm_irq {
 	bool group, enabled, pending, active;
 	uint8_t prio;
-	uint8_t cfg; /* its 2-bit ICFGR field */
+	uint8_t cfg;	/* its 2-bit ICFGR field */
 	uint64_t route; /* GICD_IROUTER (SPIs only) */
 };
 

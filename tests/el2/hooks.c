@@ -94,8 +94,8 @@ int port_core_power_on(struct rumkv_core *core)
 	enum el2_exit how = el2_run(core, secondary, core);
 
 	if (how != EL2_PARKED) {
-		el2_fail("core %u did not park after booting (%d)",
-			 core->index, how);
+		el2_fail("core %u did not park after booting (%d)", core->index,
+			 how);
 	}
 	return 0;
 }

@@ -21,7 +21,7 @@ static uint8_t ram[EL2_RAM_SIZE] __attribute__((aligned(65536)));
 #define IMAGES_OFFSET 0x80000ull
 #define IMAGE_SIZE 0x1000ull
 
-static const uint64_t hwids[8] = {0x0,   0x1,   0x2,	  0x3,
+static const uint64_t hwids[8] = {0x0,	 0x1,	0x2,	 0x3,
 				  0x100, 0x101, 0x10000, 0x10001};
 
 static const uint32_t cores_a[] = {0, 1, 2, 3};
@@ -45,20 +45,20 @@ static const uint32_t stream_5 = 5;
 #define RIGHT_OTHER 7
 
 static const struct rumkv_plan_device dev_a[] = {
-	{"/virtio_mmio@a000000", RIGHT_NET, RUMKV_DMA_STOP_VIRTIO_MMIO, 1, 1,
-	 0, &mmio_a_net, &irq_a_net, NULL},
+	{"/virtio_mmio@a000000", RIGHT_NET, RUMKV_DMA_STOP_VIRTIO_MMIO, 1, 1, 0,
+	 &mmio_a_net, &irq_a_net, NULL},
 	{"/virtio_mmio@a001000", RIGHT_BLOCK, RUMKV_DMA_STOP_VIRTIO_MMIO, 1, 1,
 	 0, &mmio_a_blk, &irq_a_blk, NULL},
 };
 static const struct rumkv_plan_device dev_b[] = {
-	{"/pl031@9010000", RIGHT_RTC, RUMKV_DMA_STOP_NONE, 1, 1, 0,
-	 &mmio_b_rtc, &irq_b_rtc, NULL},
+	{"/pl031@9010000", RIGHT_RTC, RUMKV_DMA_STOP_NONE, 1, 1, 0, &mmio_b_rtc,
+	 &irq_b_rtc, NULL},
 	{"/dma@9020000", RIGHT_OTHER, RUMKV_DMA_STOP_IOMMU, 1, 1, 1,
 	 &mmio_b_dma, &irq_b_dma, &stream_5},
 };
 static const struct rumkv_plan_device dev_c[] = {
-	{"/virtio_mmio@a002000", RIGHT_NET, RUMKV_DMA_STOP_VIRTIO_MMIO, 1, 1,
-	 0, &mmio_c_net, &irq_c_net, NULL},
+	{"/virtio_mmio@a002000", RIGHT_NET, RUMKV_DMA_STOP_VIRTIO_MMIO, 1, 1, 0,
+	 &mmio_c_net, &irq_c_net, NULL},
 	{"/virtio_mmio@a003000", RIGHT_BLOCK, RUMKV_DMA_STOP_VIRTIO_MMIO, 1, 1,
 	 0, &mmio_c_blk, &irq_c_blk, NULL},
 };
@@ -100,7 +100,8 @@ static void build_cell(int c, const char *name, const uint32_t *cores,
 		.initial_rights = rights,
 		.console = console,
 		.status_page_ipa = EL2_STATUS_IPA,
-		.vuart_ipa = (console & RUMKV_CONSOLE_VUART) ? EL2_VUART_IPA : 0,
+		.vuart_ipa =
+			(console & RUMKV_CONSOLE_VUART) ? EL2_VUART_IPA : 0,
 		.table_page_count = TABLE_PAGES,
 		.table_pages = pools + (uint64_t)c * 2 * TABLE_PAGES * 4096,
 		.table_snapshot =
@@ -228,8 +229,8 @@ void el2_boot_all(void)
 	el2_boot();
 	for (c = 0; c < 3; c++) {
 		for (v = 1; v < el2_cell(c)->plan->core_count; v++) {
-			uint64_t x[8] = {0xc4000003u, v, EL2_CELL_RAM(c) + 0x100,
-					 v};
+			uint64_t x[8] = {0xc4000003u, v,
+					 EL2_CELL_RAM(c) + 0x100, v};
 
 			if (el2_hvc(el2_core(c, 0), x, 0) != EL2_RETURNED ||
 			    x[0] != 0) {
@@ -237,8 +238,8 @@ void el2_boot_all(void)
 					 v, c);
 			}
 			if (el2_run_parked(el2_core(c, v)) != EL2_ENTERED) {
-				el2_fail("vcore %u of cell %d did not enter",
-					 v, c);
+				el2_fail("vcore %u of cell %d did not enter", v,
+					 c);
 			}
 		}
 	}
@@ -380,10 +381,14 @@ enum el2_exit el2_smc(struct rumkv_core *core, uint64_t x[8], uint16_t imm)
 
 uint64_t el2_esr_dabt(const struct el2_dabt *d)
 {
-	unsigned sas = d->size == 8 ? 3 : d->size == 4 ? 2 : d->size == 2 ? 1 : 0;
+	unsigned sas = d->size == 8   ? 3
+		       : d->size == 4 ? 2
+		       : d->size == 2 ? 1
+				      : 0;
 	uint32_t iss = DABT_ISV | sas << DABT_SAS_SHIFT |
-		       (d->sse ? DABT_SSE : 0) | (d->rt & 31) << DABT_SRT_SHIFT |
-		       (d->sf ? DABT_SF : 0) | (d->write ? DABT_WNR : 0) |
+		       (d->sse ? DABT_SSE : 0) |
+		       (d->rt & 31) << DABT_SRT_SHIFT | (d->sf ? DABT_SF : 0) |
+		       (d->write ? DABT_WNR : 0) |
 		       0x07u; /* translation fault, level 3 */
 
 	return el2_esr(ESR_EC_DABT_LOW, iss);
@@ -400,9 +405,8 @@ enum el2_exit el2_dabt(struct rumkv_core *core, const struct el2_dabt *d,
 		       struct trap_frame *f)
 {
 	fault_address(core, d->ipa);
-	return el2_trap(core, el2_esr_dabt(d), EL2_PC(core->cell->index,
-						       core->vindex),
-			f);
+	return el2_trap(core, el2_esr_dabt(d),
+			EL2_PC(core->cell->index, core->vindex), f);
 }
 
 enum el2_exit el2_access(struct rumkv_core *core, uint64_t ipa, uint8_t size,

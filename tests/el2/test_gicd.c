@@ -17,8 +17,9 @@ enum field { ENABLED, PENDING, ACTIVE };
 
 static bool *field(struct gicm_irq *s, enum field f)
 {
-	return f == ENABLED ? &s->enabled : f == PENDING ? &s->pending
-							 : &s->active;
+	return f == ENABLED   ? &s->enabled
+	       : f == PENDING ? &s->pending
+			      : &s->active;
 }
 
 /* The owned-bit mask of distributor word n (INTIDs 32n..32n+31). */
@@ -71,21 +72,24 @@ static void setclr_write(uint32_t base, enum field f, bool set)
 				for (unsigned b = 0; b < 32; b++) {
 					uint32_t intid = 32 * n + b;
 
-					if ((v & owned_word(c, n) & 1u << b) != 0) {
-						*field(&want.spi[intid], f) = set;
+					if ((v & owned_word(c, n) & 1u << b) !=
+					    0) {
+						*field(&want.spi[intid], f) =
+							set;
 					}
 				}
 				writes = gicm_accesses(GICD(off), 4, 1);
 				el2_write(some_core(c, i), GICD(off), 4, v);
 				expect_gic(&want,
-					   "cell %d wrote 0x%08x to GICD+0x%x", c,
-					   v, off);
+					   "cell %d wrote 0x%08x to GICD+0x%x",
+					   c, v, off);
 				if ((v & owned_word(c, n)) == 0) {
-					cr_assert_eq(gicm_accesses(GICD(off), 4, 1),
-						     writes,
-						     "cell %d: 0x%08x at GICD+0x%x "
-						     "has no owned bit: no write",
-						     c, v, off);
+					cr_assert_eq(
+						gicm_accesses(GICD(off), 4, 1),
+						writes,
+						"cell %d: 0x%08x at GICD+0x%x "
+						"has no owned bit: no write",
+						c, v, off);
 				}
 			}
 		}
@@ -126,14 +130,14 @@ static void setclr_read(uint32_t base, enum field f)
 	}
 }
 
-#define SETCLR_TESTS(name, base, f, set)      \
-	Test(gicd, name##_write)              \
-	{                                     \
-		setclr_write(base, f, set);   \
-	}                                     \
-	Test(gicd, name##_read)               \
-	{                                     \
-		setclr_read(base, f);         \
+#define SETCLR_TESTS(name, base, f, set)    \
+	Test(gicd, name##_write)            \
+	{                                   \
+		setclr_write(base, f, set); \
+	}                                   \
+	Test(gicd, name##_read)             \
+	{                                   \
+		setclr_read(base, f);       \
 	}
 
 SETCLR_TESTS(isenabler, 0x100, ENABLED, true)
@@ -235,8 +239,10 @@ Test(gicd, ipriorityr_byte)
 			}
 			el2_write(some_core(c, intid), GICD(0x400 + intid), 1,
 				  v);
-			expect_gic(&want, "cell %d wrote priority 0x%02x to "
-					  "INTID %u", c, v, intid);
+			expect_gic(&want,
+				   "cell %d wrote priority 0x%02x to "
+				   "INTID %u",
+				   c, v, intid);
 			expect_prio_byte_writes(c, from);
 		}
 	}
@@ -262,20 +268,25 @@ Test(gicd, ipriorityr_word)
 				uint32_t intid = first + b;
 
 				if (intid >= 32 && el2_owns(c, intid)) {
-					read_want |= (uint32_t)want.spi[intid].prio
-						     << (8 * b);
-					want.spi[intid].prio = (uint8_t)(v >> (8 * b));
+					read_want |=
+						(uint32_t)want.spi[intid].prio
+						<< (8 * b);
+					want.spi[intid].prio =
+						(uint8_t)(v >> (8 * b));
 				}
 			}
 			cr_assert_eq(el2_read(some_core(c, first),
 					      GICD(0x400 + first), 4),
 				     read_want,
-				     "cell %d reads IPRIORITYR of INTIDs %u..", c,
-				     first);
+				     "cell %d reads IPRIORITYR of INTIDs %u..",
+				     c, first);
 			from = gicm.log_count;
-			el2_write(some_core(c, first), GICD(0x400 + first), 4, v);
-			expect_gic(&want, "cell %d wrote 0x%08x to priorities of "
-					  "INTIDs %u..%u", c, v, first, first + 3);
+			el2_write(some_core(c, first), GICD(0x400 + first), 4,
+				  v);
+			expect_gic(&want,
+				   "cell %d wrote 0x%08x to priorities of "
+				   "INTIDs %u..%u",
+				   c, v, first, first + 3);
 			expect_prio_byte_writes(c, from);
 		}
 	}
@@ -318,8 +329,9 @@ Test(gicd, icfgr)
 				uint32_t intid = 16 * n + b;
 
 				if (intid >= 32 && el2_owns(c, intid)) {
-					read_want |= (uint32_t)want.spi[intid].cfg
-						     << (2 * b);
+					read_want |=
+						(uint32_t)want.spi[intid].cfg
+						<< (2 * b);
 					want.spi[intid].cfg =
 						(uint8_t)(v >> (2 * b) & 2);
 				}
@@ -336,9 +348,9 @@ Test(gicd, icfgr)
 /* The distributor words that hold INTIDs 0..31 (the redistributors'). */
 Test(gicd, local_words_raz_wi)
 {
-	static const uint32_t offs[] = {0x080, 0x100, 0x180, 0x200, 0x280,
-					0x300, 0x380, 0x400, 0x41c, 0xc00,
-					0xc04};
+	static const uint32_t offs[] = {0x080, 0x100, 0x180, 0x200,
+					0x280, 0x300, 0x380, 0x400,
+					0x41c, 0xc00, 0xc04};
 	struct gicm_snap want;
 
 	el2_boot_all();
@@ -390,8 +402,7 @@ Test(gicd, raz_wi)
 	expect_gic(&want, "RAZ/WI registers change nothing");
 	cr_assert(memcmp(grpmod, gicm.grpmod, sizeof(grpmod)) == 0,
 		  "IGRPMODR is WI");
-	cr_assert(memcmp(nsacr, gicm.nsacr, sizeof(nsacr)) == 0,
-		  "NSACR is WI");
+	cr_assert(memcmp(nsacr, gicm.nsacr, sizeof(nsacr)) == 0, "NSACR is WI");
 }
 
 /* ---- identification and control ---- */
@@ -405,8 +416,9 @@ Test(gicd, ctlr)
 	 * and DS. */
 	gicm.ctlr |= 0x41u;
 	ctlr = gicm.ctlr;
-	cr_assert_eq(el2_read(el2_core(EL2_A, 0), GICD(0x0), 4),
-		     ctlr & (GICD_CTLR_ARE | GICD_CTLR_ENABLE_G1 | GICD_CTLR_DS));
+	cr_assert_eq(
+		el2_read(el2_core(EL2_A, 0), GICD(0x0), 4),
+		ctlr & (GICD_CTLR_ARE | GICD_CTLR_ENABLE_G1 | GICD_CTLR_DS));
 	el2_write(el2_core(EL2_A, 0), GICD(0x0), 4, 0);
 	el2_write(el2_core(EL2_A, 1), GICD(0x0), 4, ~0u);
 	cr_assert_eq(gicm.ctlr, ctlr, "GICD_CTLR is WI for cells");
@@ -469,12 +481,12 @@ Test(gicd, irouter_owned)
 		struct route_case cases[] = {
 			{vaff(n - 1), n - 1},
 			{vaff(0), 0},
-			{vaff(1) | GICM_IRM, 0},	/* 1-of-N */
-			{vaff(1) | 1ull << 16, 0},	/* Aff2 */
-			{vaff(1) | 1ull << 32, 0},	/* Aff3 */
-			{vaff(n), 0},			/* absent vcore */
-			{vaff(16 + 1), 0},		/* Aff1 = 1: absent */
-			{0x10 | vaff(1), 0},		/* Aff0 >= 16 */
+			{vaff(1) | GICM_IRM, 0},   /* 1-of-N */
+			{vaff(1) | 1ull << 16, 0}, /* Aff2 */
+			{vaff(1) | 1ull << 32, 0}, /* Aff3 */
+			{vaff(n), 0},		   /* absent vcore */
+			{vaff(16 + 1), 0},	   /* Aff1 = 1: absent */
+			{0x10 | vaff(1), 0},	   /* Aff0 >= 16 */
 			{vaff(1), 1},
 		};
 
@@ -486,16 +498,20 @@ Test(gicd, irouter_owned)
 				struct gicm_snap want;
 
 				gicm_snap_take(&want);
-				want.spi[intid].route = hw(c, cases[k].to_vcore);
+				want.spi[intid].route =
+					hw(c, cases[k].to_vcore);
 				el2_write(el2_core(c, k % n), irouter(intid), 8,
 					  cases[k].value);
-				expect_gic(&want, "cell %d routes INTID %u with "
-						  "0x%llx", c, intid,
+				expect_gic(&want,
+					   "cell %d routes INTID %u with "
+					   "0x%llx",
+					   c, intid,
 					   (unsigned long long)cases[k].value);
 				cr_assert_eq(el2_read(el2_core(c, 0),
 						      irouter(intid), 8),
 					     vaff(cases[k].to_vcore),
-					     "IROUTER of %u reads the vcore", intid);
+					     "IROUTER of %u reads the vcore",
+					     intid);
 				cr_assert_eq(el2_read(el2_core(c, 0),
 						      irouter(intid), 4),
 					     vaff(cases[k].to_vcore));
@@ -541,9 +557,9 @@ Test(gicd, irouter_not_owned)
 			if (el2_owns(c, intid)) {
 				continue;
 			}
-			cr_assert_eq(el2_read(el2_core(c, 0), irouter(intid), 8),
-				     0, "cell %d reads INTID %u's route", c,
-				     intid);
+			cr_assert_eq(
+				el2_read(el2_core(c, 0), irouter(intid), 8), 0,
+				"cell %d reads INTID %u's route", c, intid);
 			el2_write(el2_core(c, 0), irouter(intid), 8, vaff(1));
 			el2_write(el2_core(c, 1), irouter(intid), 4, 0);
 			el2_write(el2_core(c, 1), irouter(intid) + 4, 4, 1);

@@ -35,7 +35,8 @@ Test(gicr, typer_is_virtual)
 		for (uint32_t v = 0; v < ncores(c); v++) {
 			uint64_t want = (uint64_t)v << 32 | (uint64_t)v << 8 |
 					(v + 1 == ncores(c) ? 1u << 4 : 0);
-			struct rumkv_core *me = el2_core(c, (v + 1) % ncores(c));
+			struct rumkv_core *me =
+				el2_core(c, (v + 1) % ncores(c));
 
 			cr_assert_eq(el2_read(me, GICR_RD(v, 0x8), 8), want,
 				     "cell %d GICR%u_TYPER", c, v);
@@ -71,7 +72,8 @@ Test(gicr, rd_registers)
 			rd->propbaser = 0x0000000140000387ull;
 			rd->pendbaser = 0x4000000041000000ull;
 			saved = *rd;
-			cr_assert_eq(el2_read(me, GICR_RD(v, 0x0), 4), 0, "CTLR");
+			cr_assert_eq(el2_read(me, GICR_RD(v, 0x0), 4), 0,
+				     "CTLR");
 			cr_assert_eq(el2_read(me, GICR_RD(v, 0x4), 4),
 				     GICM_GICR_IIDR, "IIDR");
 			cr_assert_eq(el2_read(me, GICR_RD(v, 0x10), 4), 0,
@@ -93,12 +95,15 @@ Test(gicr, rd_registers)
 				  "cell %d changed redistributor %d", c,
 				  phys(c, v));
 			for (uint32_t off = 0xffd0; off < 0x10000; off += 4) {
-				cr_assert_eq(el2_read(me, GICR_RD(v, off), 4),
-					     gicm_read(GICM_GICR_BASE +
-						       (uint64_t)phys(c, v) *
-							       GICM_FRAME_SIZE +
-						       off, 4),
-					     "GICR+0x%x reads the GIC's", off);
+				cr_assert_eq(
+					el2_read(me, GICR_RD(v, off), 4),
+					gicm_read(
+						GICM_GICR_BASE +
+							(uint64_t)phys(c, v) *
+								GICM_FRAME_SIZE +
+							off,
+						4),
+					"GICR+0x%x reads the GIC's", off);
 			}
 		}
 	}
@@ -106,7 +111,7 @@ Test(gicr, rd_registers)
 
 Test(gicr, rd_raz_wi)
 {
-	static const uint32_t offs[] = {0x18, 0x20, 0x30, 0x34, 0x40, 0xa0,
+	static const uint32_t offs[] = {0x18, 0x20, 0x30,  0x34,   0x40,  0xa0,
 					0xb0, 0xc0, 0x100, 0x8000, 0xffcc};
 	struct gicm_redist saved[GICM_CORES];
 
@@ -115,12 +120,14 @@ Test(gicr, rd_raz_wi)
 	for (unsigned i = 0; i < RUMKV_ARRAY_SIZE(offs); i++) {
 		uint32_t writes = gicm.log_count;
 
-		cr_assert_eq(el2_read(el2_core(EL2_B, 1), GICR_RD(1, offs[i]), 4),
-			     0, "GICR+0x%x is RAZ", offs[i]);
+		cr_assert_eq(
+			el2_read(el2_core(EL2_B, 1), GICR_RD(1, offs[i]), 4), 0,
+			"GICR+0x%x is RAZ", offs[i]);
 		el2_write(el2_core(EL2_B, 1), GICR_RD(1, offs[i]), 4, ~0u);
 		for (uint32_t k = writes; k < gicm.log_count; k++) {
 			cr_assert(!gicm.log[k].write,
-				  "a write to GICR+0x%x reached the GIC", offs[i]);
+				  "a write to GICR+0x%x reached the GIC",
+				  offs[i]);
 		}
 	}
 	cr_assert(memcmp(saved, gicm.rd, sizeof(saved)) == 0);
@@ -132,8 +139,9 @@ enum field { GROUP_RO, ENABLED, PENDING, ACTIVE };
 
 static bool *field(struct gicm_irq *s, enum field f)
 {
-	return f == ENABLED ? &s->enabled : f == PENDING ? &s->pending
-							 : &s->active;
+	return f == ENABLED   ? &s->enabled
+	       : f == PENDING ? &s->pending
+			      : &s->active;
 }
 
 static void sgi_setclr(uint32_t off, enum field f, bool set)
@@ -157,7 +165,8 @@ static void sgi_setclr(uint32_t off, enum field f, bool set)
 				gicm_scramble(el2_rng(&rng));
 				gicm_snap_take(&want);
 				for (unsigned b = 0; b < 32; b++) {
-					bool *x = field(&want.local[phys(c, v)][b], f);
+					bool *x = field(
+						&want.local[phys(c, v)][b], f);
 
 					if ((OWNED_LOCAL >> b & 1) == 0) {
 						continue;
@@ -167,29 +176,32 @@ static void sgi_setclr(uint32_t off, enum field f, bool set)
 						*x = set;
 					}
 				}
-				cr_assert_eq(el2_read(me, GICR_SGI(v, off), 4),
-					     read_want,
-					     "cell %d frame %u read of SGI+0x%x",
-					     c, v, off);
+				cr_assert_eq(
+					el2_read(me, GICR_SGI(v, off), 4),
+					read_want,
+					"cell %d frame %u read of SGI+0x%x", c,
+					v, off);
 				el2_write(me, GICR_SGI(v, off), 4, values[k]);
 				expect_gic(&want,
 					   "cell %d wrote 0x%08x to frame %u "
 					   "SGI+0x%x",
 					   c, values[k], v, off);
 				/* Only word 0 exists. */
-				cr_assert_eq(el2_read(me, GICR_SGI(v, off + 4), 4),
-					     0);
+				cr_assert_eq(
+					el2_read(me, GICR_SGI(v, off + 4), 4),
+					0);
 				el2_write(me, GICR_SGI(v, off + 4), 4, ~0u);
-				expect_gic(&want, "SGI+0x%x is RAZ/WI", off + 4);
+				expect_gic(&want, "SGI+0x%x is RAZ/WI",
+					   off + 4);
 			}
 		}
 	}
 }
 
-#define SGI_TESTS(name, off, f, set)           \
-	Test(gicr, name)                       \
-	{                                      \
-		sgi_setclr(off, f, set);       \
+#define SGI_TESTS(name, off, f, set)     \
+	Test(gicr, name)                 \
+	{                                \
+		sgi_setclr(off, f, set); \
 	}
 
 SGI_TESTS(isenabler0, 0x100, ENABLED, true)
@@ -210,8 +222,9 @@ Test(gicr, igroupr0)
 		int c = cells[ci];
 
 		for (uint32_t v = 0; v < ncores(c); v++) {
-			cr_assert_eq(el2_read(el2_core(c, 0), GICR_SGI(v, 0x80), 4),
-				     OWNED_LOCAL, "owned bits read 1");
+			cr_assert_eq(
+				el2_read(el2_core(c, 0), GICR_SGI(v, 0x80), 4),
+				OWNED_LOCAL, "owned bits read 1");
 			el2_write(el2_core(c, 0), GICR_SGI(v, 0x80), 4, 0);
 			el2_write(el2_core(c, 0), GICR_SGI(v, 0x80), 4, ~0u);
 		}
@@ -238,15 +251,17 @@ Test(gicr, ipriorityr)
 				bool own = (OWNED_LOCAL >> i & 1) != 0;
 
 				gicm_snap_take(&want);
-				cr_assert_eq(el2_read(me, GICR_SGI(v, 0x400 + i), 1),
-					     own ? want.local[p][i].prio : 0,
-					     "priority of local %u", i);
+				cr_assert_eq(
+					el2_read(me, GICR_SGI(v, 0x400 + i), 1),
+					own ? want.local[p][i].prio : 0,
+					"priority of local %u", i);
 				if (own) {
 					want.local[p][i].prio = b;
 				}
 				el2_write(me, GICR_SGI(v, 0x400 + i), 1, b);
-				expect_gic(&want, "cell %d frame %u priority %u",
-					   c, v, i);
+				expect_gic(&want,
+					   "cell %d frame %u priority %u", c, v,
+					   i);
 			}
 			for (uint32_t i = 0; i < 32; i += 4) {
 				struct gicm_snap want;
@@ -257,17 +272,21 @@ Test(gicr, ipriorityr)
 				for (unsigned k = 0; k < 4; k++) {
 					if ((OWNED_LOCAL >> (i + k) & 1) != 0) {
 						read_want |=
-							(uint32_t)want.local[p][i + k].prio
+							(uint32_t)want
+								.local[p][i + k]
+								.prio
 							<< (8 * k);
 						want.local[p][i + k].prio =
 							(uint8_t)(w >> (8 * k));
 					}
 				}
-				cr_assert_eq(el2_read(me, GICR_SGI(v, 0x400 + i), 4),
-					     read_want);
+				cr_assert_eq(
+					el2_read(me, GICR_SGI(v, 0x400 + i), 4),
+					read_want);
 				el2_write(me, GICR_SGI(v, 0x400 + i), 4, w);
 				expect_gic(&want,
-					   "cell %d frame %u IPRIORITYR%u = 0x%08x",
+					   "cell %d frame %u IPRIORITYR%u = "
+					   "0x%08x",
 					   c, v, i / 4, w);
 			}
 		}
@@ -297,26 +316,28 @@ Test(gicr, icfgr)
 			expect_gic(&want, "ICFGR0 is WI");
 			for (unsigned k = 0; k < 16; k++) {
 				if ((OWNED_LOCAL >> (16 + k) & 1) != 0) {
-					read_want |= (uint32_t)want.local[p][16 + k].cfg
-						     << (2 * k);
+					read_want |=
+						(uint32_t)want.local[p][16 + k]
+							.cfg
+						<< (2 * k);
 					want.local[p][16 + k].cfg =
 						(uint8_t)(w >> (2 * k) & 2);
 				}
 			}
-			cr_assert_eq(el2_read(me, GICR_SGI(v, 0xc04), 4), read_want,
-				     "ICFGR1 owned fields");
+			cr_assert_eq(el2_read(me, GICR_SGI(v, 0xc04), 4),
+				     read_want, "ICFGR1 owned fields");
 			el2_write(me, GICR_SGI(v, 0xc04), 4, w);
-			expect_gic(&want, "cell %d frame %u ICFGR1 = 0x%08x", c, v,
-				   w);
+			expect_gic(&want, "cell %d frame %u ICFGR1 = 0x%08x", c,
+				   v, w);
 		}
 	}
 }
 
 Test(gicr, sgi_raz_wi)
 {
-	static const uint32_t offs[] = {0x000, 0x010, 0x084, 0x104, 0x420,
-					0x800, 0xc08, 0xd00, 0xe00, 0xf00,
-					0x8000, 0xfffc};
+	static const uint32_t offs[] = {0x000, 0x010, 0x084,  0x104,
+					0x420, 0x800, 0xc08,  0xd00,
+					0xe00, 0xf00, 0x8000, 0xfffc};
 	struct gicm_redist saved[GICM_CORES];
 
 	el2_boot_all();
@@ -327,8 +348,9 @@ Test(gicr, sgi_raz_wi)
 	}
 	memcpy(saved, gicm.rd, sizeof(saved));
 	for (unsigned i = 0; i < RUMKV_ARRAY_SIZE(offs); i++) {
-		cr_assert_eq(el2_read(el2_core(EL2_A, 3), GICR_SGI(2, offs[i]), 4),
-			     0, "SGI+0x%x is RAZ", offs[i]);
+		cr_assert_eq(
+			el2_read(el2_core(EL2_A, 3), GICR_SGI(2, offs[i]), 4),
+			0, "SGI+0x%x is RAZ", offs[i]);
 		el2_write(el2_core(EL2_A, 3), GICR_SGI(2, offs[i]), 4, ~0u);
 	}
 	cr_assert(memcmp(saved, gicm.rd, sizeof(saved)) == 0,
@@ -346,9 +368,9 @@ Test(gicr, beyond_the_cells_frames)
 	el2_boot_all();
 	gicm_snap_take(&want);
 	/* B restarts: its vcore 0, the core that faulted, enters again. */
-	cr_assert_eq(el2_access(el2_core(EL2_B, 0), GICR_SGI(2, 0x100), 4, true,
-				&v),
-		     EL2_ENTERED);
+	cr_assert_eq(
+		el2_access(el2_core(EL2_B, 0), GICR_SGI(2, 0x100), 4, true, &v),
+		EL2_ENTERED);
 	cr_assert_eq(el2_cell(EL2_B)->restart_count, 1, "B restarted");
 	cr_assert(el2_console_has("stage-2 fault"), "%s", el2.console);
 	for (unsigned c = 0; c < GICM_CORES; c++) {
@@ -356,8 +378,9 @@ Test(gicr, beyond_the_cells_frames)
 			for (uint32_t i = 0; i < 32; i++) {
 				struct gicm_irq got = gicm_irq_get((int)c, i);
 
-				cr_assert(gicm_irq_equal(&want.local[c][i], &got),
-					  "core %u local %u", c, i);
+				cr_assert(
+					gicm_irq_equal(&want.local[c][i], &got),
+					"core %u local %u", c, i);
 			}
 		}
 	}

@@ -134,7 +134,8 @@ static const struct x_write b_writes[] = {
 
 static void race_pledge(const struct x_write *w)
 {
-	struct gicm_irq want = revoked_alone(EL2_SPI_B_RTC, nothing, pledge_rtc);
+	struct gicm_irq want =
+		revoked_alone(EL2_SPI_B_RTC, nothing, pledge_rtc);
 
 	el2_boot_all();
 	race(el2_core(EL2_B, 0), w->ipa, w->size, w->value, pledge_rtc);
@@ -148,10 +149,10 @@ static void race_pledge(const struct x_write *w)
 		  "SPI 41 untouched");
 }
 
-#define RACE_TEST(name, i)                       \
-	Test(race, pledge_vs_##name)             \
-	{                                        \
-		race_pledge(&b_writes[i]);       \
+#define RACE_TEST(name, i)                 \
+	Test(race, pledge_vs_##name)       \
+	{                                  \
+		race_pledge(&b_writes[i]); \
 	}
 
 RACE_TEST(isenabler, 0)
@@ -166,8 +167,7 @@ RACE_TEST(irouter, 6)
  * enables SPI 48; C halts, and SPI 48 stays disabled. */
 Test(race, end_vs_isenabler)
 {
-	struct gicm_irq want =
-		revoked_alone(EL2_SPI_C_NET, nothing, end_c);
+	struct gicm_irq want = revoked_alone(EL2_SPI_C_NET, nothing, end_c);
 
 	cr_assert(!want.enabled);
 	el2_boot_all();
@@ -219,7 +219,8 @@ Test(race, revocation_leaves_nothing)
 	cr_assert_eq(got.prio, at_boot.prio, "priority reset");
 	for (unsigned n = 0; n < EL2_LRS; n++) {
 		cr_assert_neq(el2_cpus[5].lr[n] & ICH_LR_VINTID_MASK,
-			      EL2_SPI_B_RTC, "vcore 1's LR %u still holds it", n);
+			      EL2_SPI_B_RTC, "vcore 1's LR %u still holds it",
+			      n);
 		cr_assert_neq(el2_cpus[4].lr[n] & ICH_LR_VINTID_MASK,
 			      EL2_SPI_B_RTC);
 	}
@@ -240,5 +241,6 @@ Test(race, revocation_leaves_nothing)
 	}
 	cr_assert(disabled && waited, "ICENABLER and an RWP wait");
 	/* Other cells' interrupts and B's other one are untouched. */
-	cr_assert(gicm_irq_get(0, EL2_SPI_B_DMA).route == el2_core(EL2_B, 0)->hwid);
+	cr_assert(gicm_irq_get(0, EL2_SPI_B_DMA).route ==
+		  el2_core(EL2_B, 0)->hwid);
 }

@@ -143,11 +143,11 @@ Test(sgi, only_running_vcores)
 Test(sgi, nothing_outside_the_cell)
 {
 	static const uint64_t values[] = {
-		1ull << 44 | 0x3,   /* RS = 1: Aff0 16, 17 */
-		1ull << 32 | 0x3,   /* Aff2 */
-		1ull << 48 | 0x3,   /* Aff3 */
-		1ull << 16 | 0x3,   /* Aff1: vcores 16, 17 */
-		0x0,		    /* no target */
+		1ull << 44 | 0x3, /* RS = 1: Aff0 16, 17 */
+		1ull << 32 | 0x3, /* Aff2 */
+		1ull << 48 | 0x3, /* Aff3 */
+		1ull << 16 | 0x3, /* Aff1: vcores 16, 17 */
+		0x0,		  /* no target */
 	};
 	struct sent s;
 

@@ -23,51 +23,51 @@ struct reg {
 };
 
 /* Every family, one register of each (name, frame, offset, width). */
-#define REGS(X)                                      \
-	X(gicd_ctlr, GICD_FRAME, 0x0000, 4)          \
-	X(gicd_typer, GICD_FRAME, 0x0004, 4)         \
-	X(gicd_iidr, GICD_FRAME, 0x0008, 4)          \
-	X(gicd_typer2, GICD_FRAME, 0x000c, 4)        \
-	X(gicd_reserved_10, GICD_FRAME, 0x0010, 4)   \
-	X(gicd_setspi_nsr, GICD_FRAME, 0x0040, 4)    \
-	X(gicd_igroupr1, GICD_FRAME, 0x0084, 4)      \
-	X(gicd_isenabler1, GICD_FRAME, 0x0104, 4)    \
-	X(gicd_icenabler1, GICD_FRAME, 0x0184, 4)    \
-	X(gicd_ispendr1, GICD_FRAME, 0x0204, 4)      \
-	X(gicd_icpendr1, GICD_FRAME, 0x0284, 4)      \
-	X(gicd_isactiver1, GICD_FRAME, 0x0304, 4)    \
-	X(gicd_icactiver1, GICD_FRAME, 0x0384, 4)    \
-	X(gicd_ipriorityr8, GICD_FRAME, 0x0420, 1)   \
-	X(gicd_itargetsr8, GICD_FRAME, 0x0820, 1)    \
-	X(gicd_icfgr2, GICD_FRAME, 0x0c08, 4)        \
-	X(gicd_igrpmodr1, GICD_FRAME, 0x0d04, 4)     \
-	X(gicd_nsacr2, GICD_FRAME, 0x0e08, 4)        \
-	X(gicd_sgir, GICD_FRAME, 0x0f00, 4)          \
-	X(gicd_cpendsgir0, GICD_FRAME, 0x0f10, 4)    \
-	X(gicd_spendsgir0, GICD_FRAME, 0x0f20, 4)    \
-	X(gicd_irouter34, GICD_FRAME, 0x6110, 8)     \
-	X(gicd_pidr2, GICD_FRAME, 0xffe8, 4)         \
-	X(gicr_ctlr, RD_FRAME, 0x0000, 4)            \
-	X(gicr_iidr, RD_FRAME, 0x0004, 4)            \
-	X(gicr_typer, RD_FRAME, 0x0008, 8)           \
-	X(gicr_statusr, RD_FRAME, 0x0010, 4)         \
-	X(gicr_waker, RD_FRAME, 0x0014, 4)           \
-	X(gicr_setlpir, RD_FRAME, 0x0030, 4)         \
-	X(gicr_propbaser, RD_FRAME, 0x0070, 8)       \
-	X(gicr_pendbaser, RD_FRAME, 0x0078, 8)       \
-	X(gicr_pidr2, RD_FRAME, 0xffe8, 4)           \
-	X(gicr_igroupr0, SGI_FRAME, 0x0080, 4)       \
-	X(gicr_isenabler0, SGI_FRAME, 0x0100, 4)     \
-	X(gicr_icenabler0, SGI_FRAME, 0x0180, 4)     \
-	X(gicr_ispendr0, SGI_FRAME, 0x0200, 4)       \
-	X(gicr_icpendr0, SGI_FRAME, 0x0280, 4)       \
-	X(gicr_isactiver0, SGI_FRAME, 0x0300, 4)     \
-	X(gicr_icactiver0, SGI_FRAME, 0x0380, 4)     \
-	X(gicr_ipriorityr0, SGI_FRAME, 0x0400, 1)    \
-	X(gicr_ipriorityr7, SGI_FRAME, 0x041c, 1)    \
-	X(gicr_icfgr0, SGI_FRAME, 0x0c00, 4)         \
-	X(gicr_icfgr1, SGI_FRAME, 0x0c04, 4)         \
-	X(gicr_igrpmodr0, SGI_FRAME, 0x0d00, 4)      \
+#define REGS(X)                                    \
+	X(gicd_ctlr, GICD_FRAME, 0x0000, 4)        \
+	X(gicd_typer, GICD_FRAME, 0x0004, 4)       \
+	X(gicd_iidr, GICD_FRAME, 0x0008, 4)        \
+	X(gicd_typer2, GICD_FRAME, 0x000c, 4)      \
+	X(gicd_reserved_10, GICD_FRAME, 0x0010, 4) \
+	X(gicd_setspi_nsr, GICD_FRAME, 0x0040, 4)  \
+	X(gicd_igroupr1, GICD_FRAME, 0x0084, 4)    \
+	X(gicd_isenabler1, GICD_FRAME, 0x0104, 4)  \
+	X(gicd_icenabler1, GICD_FRAME, 0x0184, 4)  \
+	X(gicd_ispendr1, GICD_FRAME, 0x0204, 4)    \
+	X(gicd_icpendr1, GICD_FRAME, 0x0284, 4)    \
+	X(gicd_isactiver1, GICD_FRAME, 0x0304, 4)  \
+	X(gicd_icactiver1, GICD_FRAME, 0x0384, 4)  \
+	X(gicd_ipriorityr8, GICD_FRAME, 0x0420, 1) \
+	X(gicd_itargetsr8, GICD_FRAME, 0x0820, 1)  \
+	X(gicd_icfgr2, GICD_FRAME, 0x0c08, 4)      \
+	X(gicd_igrpmodr1, GICD_FRAME, 0x0d04, 4)   \
+	X(gicd_nsacr2, GICD_FRAME, 0x0e08, 4)      \
+	X(gicd_sgir, GICD_FRAME, 0x0f00, 4)        \
+	X(gicd_cpendsgir0, GICD_FRAME, 0x0f10, 4)  \
+	X(gicd_spendsgir0, GICD_FRAME, 0x0f20, 4)  \
+	X(gicd_irouter34, GICD_FRAME, 0x6110, 8)   \
+	X(gicd_pidr2, GICD_FRAME, 0xffe8, 4)       \
+	X(gicr_ctlr, RD_FRAME, 0x0000, 4)          \
+	X(gicr_iidr, RD_FRAME, 0x0004, 4)          \
+	X(gicr_typer, RD_FRAME, 0x0008, 8)         \
+	X(gicr_statusr, RD_FRAME, 0x0010, 4)       \
+	X(gicr_waker, RD_FRAME, 0x0014, 4)         \
+	X(gicr_setlpir, RD_FRAME, 0x0030, 4)       \
+	X(gicr_propbaser, RD_FRAME, 0x0070, 8)     \
+	X(gicr_pendbaser, RD_FRAME, 0x0078, 8)     \
+	X(gicr_pidr2, RD_FRAME, 0xffe8, 4)         \
+	X(gicr_igroupr0, SGI_FRAME, 0x0080, 4)     \
+	X(gicr_isenabler0, SGI_FRAME, 0x0100, 4)   \
+	X(gicr_icenabler0, SGI_FRAME, 0x0180, 4)   \
+	X(gicr_ispendr0, SGI_FRAME, 0x0200, 4)     \
+	X(gicr_icpendr0, SGI_FRAME, 0x0280, 4)     \
+	X(gicr_isactiver0, SGI_FRAME, 0x0300, 4)   \
+	X(gicr_icactiver0, SGI_FRAME, 0x0380, 4)   \
+	X(gicr_ipriorityr0, SGI_FRAME, 0x0400, 1)  \
+	X(gicr_ipriorityr7, SGI_FRAME, 0x041c, 1)  \
+	X(gicr_icfgr0, SGI_FRAME, 0x0c00, 4)       \
+	X(gicr_icfgr1, SGI_FRAME, 0x0c04, 4)       \
+	X(gicr_igrpmodr0, SGI_FRAME, 0x0d00, 4)    \
 	X(gicr_nsacr, SGI_FRAME, 0x0e00, 4)
 
 /* The GICv3 rule, written out once here, independent of the model. */
@@ -193,7 +193,8 @@ Test(sizes, no_syndrome)
 		el2.on_console = on_console;
 		before = gicm.log_count;
 		/* An STP: a data abort without ISV, WnR set. */
-		el2_cpus[el2_core(EL2_A, 1)->index].sysreg[SR_FAR_EL2] = ipas[i];
+		el2_cpus[el2_core(EL2_A, 1)->index].sysreg[SR_FAR_EL2] =
+			ipas[i];
 		el2_cpus[el2_core(EL2_A, 1)->index].sysreg[SR_HPFAR_EL2] =
 			(ipas[i] >> 12) << 4;
 		cr_assert_eq(el2_trap(el2_core(EL2_A, 1),

@@ -48,8 +48,7 @@ static uint64_t call(struct rumkv_core *core, bool smc, uint16_t imm,
 	}
 	if (h == EL2_RETURNED) {
 		cr_assert_eq(el2_cpus[core->index].sysreg[SR_ELR_EL2], pc + 4,
-			     "%s returns past the call",
-			     smc ? "SMC" : "HVC");
+			     "%s returns past the call", smc ? "SMC" : "HVC");
 		for (unsigned i = 4; i < 8; i++) {
 			cr_assert_eq(x[i], 0x4444000000000000ull | i,
 				     "x%u preserved", i);
@@ -119,14 +118,14 @@ Test(psci, cpu_on_32bit_arguments)
 Test(psci, cpu_on_bad_mpidr)
 {
 	static const uint64_t mpidrs[] = {
-		0x10,	       /* Aff0 = 16 */
-		0xff,	       /* Aff0 = 255 */
-		0x10001,       /* Aff2 */
+		0x10,		/* Aff0 = 16 */
+		0xff,		/* Aff0 = 255 */
+		0x10001,	/* Aff2 */
 		0x100000001ull, /* Aff3 */
-		0x100,	       /* vcore 16: B's core 4's hardware ID */
-		0x10000,       /* C's core 6's hardware ID */
-		0x4,	       /* A has vcores 0-3 */
-		0x2,	       /* B and C have 0-1 */
+		0x100,		/* vcore 16: B's core 4's hardware ID */
+		0x10000,	/* C's core 6's hardware ID */
+		0x4,		/* A has vcores 0-3 */
+		0x2,		/* B and C have 0-1 */
 	};
 
 	el2_boot();
@@ -135,11 +134,11 @@ Test(psci, cpu_on_bad_mpidr)
 			if (mpidrs[i] == 0x2 && c == EL2_A) {
 				continue;
 			}
-			cr_assert_eq(hvc4(el2_core(c, 0), PSCI_CPU_ON64, mpidrs[i],
-					  EL2_CELL_RAM(c) + 0x100, 0),
-				     INVALID_PARAMETERS,
-				     "cell %d CPU_ON 0x%llx", c,
-				     (unsigned long long)mpidrs[i]);
+			cr_assert_eq(
+				hvc4(el2_core(c, 0), PSCI_CPU_ON64, mpidrs[i],
+				     EL2_CELL_RAM(c) + 0x100, 0),
+				INVALID_PARAMETERS, "cell %d CPU_ON 0x%llx", c,
+				(unsigned long long)mpidrs[i]);
 			cr_assert_eq(hvc4(el2_core(c, 0), PSCI_AFFINITY_INFO64,
 					  mpidrs[i], 0, 0),
 				     INVALID_PARAMETERS);
@@ -296,8 +295,8 @@ Test(smccc, unknown_function_ids)
 		0x85000000u, 0xc5000000u, /* standard hypervisor */
 		0x86000001u, 0x8600ff02u, /* RumKV's owner, SMC32 */
 		0xc6010000u, 0xc6ff0001u, /* beyond RumKV's 16-bit range */
-		0xc7000000u, 0xbf000000u, 0x30000000u, 0xffffffffu,
-		0x00000000u, 0x40000000u,
+		0xc7000000u, 0xbf000000u, 0x30000000u,
+		0xffffffffu, 0x00000000u, 0x40000000u,
 	};
 
 	el2_boot_all();
@@ -327,22 +326,23 @@ Test(smccc, immediate_not_zero)
 		for (int smc = 0; smc < 2; smc++) {
 			uint64_t x[8] = {RUMKV_SMCCC_ID(RUMKV_HC_PLEDGE),
 					 RUMKV_RIGHT_CONSOLE};
-			uint64_t y[8] = {PSCI_CPU_ON64, 1, EL2_CELL_RAM(EL2_A), 0};
+			uint64_t y[8] = {PSCI_CPU_ON64, 1, EL2_CELL_RAM(EL2_A),
+					 0};
 			uint64_t z[8] = {PSCI_VERSION};
 
-			cr_assert_eq(call(el2_core(EL2_A, 0), smc, imms[i], x,
-					  NULL),
-				     NOT_SUPPORTED);
-			cr_assert_eq(call(el2_core(EL2_A, 0), smc, imms[i], z,
-					  NULL),
-				     NOT_SUPPORTED);
+			cr_assert_eq(
+				call(el2_core(EL2_A, 0), smc, imms[i], x, NULL),
+				NOT_SUPPORTED);
+			cr_assert_eq(
+				call(el2_core(EL2_A, 0), smc, imms[i], z, NULL),
+				NOT_SUPPORTED);
 			cr_assert_eq(el2_cell(EL2_A)->rights,
 				     RUMKV_RIGHT_CONSOLE | RUMKV_RIGHT_NET |
 					     RUMKV_RIGHT_BLOCK,
 				     "no pledge with #%u", imms[i]);
-			cr_assert_eq(call(el2_core(EL2_A, 0), smc, imms[i], y,
-					  NULL),
-				     NOT_SUPPORTED);
+			cr_assert_eq(
+				call(el2_core(EL2_A, 0), smc, imms[i], y, NULL),
+				NOT_SUPPORTED);
 		}
 	}
 }

@@ -25,8 +25,8 @@ static void junk(struct trap_frame *f)
 static uint64_t load(struct rumkv_core *core, uint64_t ipa, uint8_t size,
 		     bool sse, bool sf)
 {
-	struct el2_dabt d = {.ipa = ipa, .size = size, .rt = 5, .sse = sse,
-			     .sf = sf};
+	struct el2_dabt d = {
+		.ipa = ipa, .size = size, .rt = 5, .sse = sse, .sf = sf};
 	struct trap_frame f;
 	struct trap_frame before;
 
@@ -64,7 +64,8 @@ Test(trap, load_extension)
 		{0x80000000u, 4, true, true, 0xffffffff80000000ull, "LDRSW"},
 		{0x80000000u, 4, false, false, 0x80000000ull, "LDR Wt"},
 		{0x7fffffffu, 4, true, true, 0x7fffffffull, "LDRSW, positive"},
-		{0x12345678u, 4, false, true, 0x12345678ull, "LDR Xt (4 bytes)"},
+		{0x12345678u, 4, false, true, 0x12345678ull,
+		 "LDR Xt (4 bytes)"},
 	};
 
 	el2_boot_all();
@@ -73,8 +74,9 @@ Test(trap, load_extension)
 		struct rumkv_core *core = el2_core(EL2_A, i % 4);
 
 		el2_write(core, UART(UART_IBRD), 4, k->stored);
-		cr_assert_eq(load(core, UART(UART_IBRD), k->size, k->sse, k->sf),
-			     k->want, "%s of 0x%x", k->insn, k->stored);
+		cr_assert_eq(
+			load(core, UART(UART_IBRD), k->size, k->sse, k->sf),
+			k->want, "%s of 0x%x", k->insn, k->stored);
 	}
 }
 
@@ -114,7 +116,9 @@ Test(trap, store_masked_to_size)
 	/* STR Wt to the lower half of IROUTER: the upper half of Xt is
 	 * not part of the value (vcore 1, not "Aff3 set"). */
 	d = (struct el2_dabt){.ipa = GICD(0x6100 + 8 * (EL2_SPI_A_NET - 32)),
-			      .size = 4, .write = true, .rt = 3};
+			      .size = 4,
+			      .write = true,
+			      .rt = 3};
 	f.x[3] = 0xffffffff00000001ull;
 	cr_assert_eq(el2_dabt(core, &d, &f), EL2_RETURNED);
 	cr_assert_eq(gicm.irouter[EL2_SPI_A_NET], el2_core(EL2_A, 1)->hwid,
@@ -125,8 +129,8 @@ Test(trap, xzr)
 {
 	struct trap_frame f;
 	struct trap_frame before;
-	struct el2_dabt d = {.ipa = UART(UART_IBRD), .size = 4, .write = true,
-			     .rt = 31};
+	struct el2_dabt d = {
+		.ipa = UART(UART_IBRD), .size = 4, .write = true, .rt = 31};
 	struct rumkv_core *core;
 
 	el2_boot_all();
@@ -142,7 +146,8 @@ Test(trap, xzr)
 	d.write = false;
 	d.sf = true;
 	cr_assert_eq(el2_dabt(core, &d, &f), EL2_RETURNED);
-	cr_assert(memcmp(f.x, before.x, 31 * 8) == 0, "LDR XZR wrote a register");
+	cr_assert(memcmp(f.x, before.x, 31 * 8) == 0,
+		  "LDR XZR wrote a register");
 }
 
 /* ---- aborts RumKV does not emulate ---- */
@@ -205,9 +210,9 @@ Test(trap, instruction_abort)
 {
 	el2_boot_all();
 	/* B restarts: the faulting vcore 1 parks, vcore 0 is started. */
-	cr_assert_eq(abort_at(el2_core(EL2_B, 1), 0x51000000, ESR_EC_IABT_LOW,
-			      0x07),
-		     EL2_PARKED);
+	cr_assert_eq(
+		abort_at(el2_core(EL2_B, 1), 0x51000000, ESR_EC_IABT_LOW, 0x07),
+		EL2_PARKED);
 	cr_assert_eq(el2_cell(EL2_B)->restart_count, 1);
 	cr_assert_eq(el2_core(EL2_B, 0)->state, RUMKV_CORE_STARTING);
 	cr_assert(el2_console_has("instruction fetch"), "%s", el2.console);
@@ -216,10 +221,10 @@ Test(trap, instruction_abort)
 
 Test(trap, other_exception_classes_end_the_cell)
 {
-	static const uint32_t ecs[] = {ESR_EC_UNKNOWN, ESR_EC_WFX, ESR_EC_FP,
-				       ESR_EC_ILLEGAL, ESR_EC_SVC64, ESR_EC_SVE,
-				       ESR_EC_PC_ALIGN, ESR_EC_SP_ALIGN,
-				       ESR_EC_BRK, 0x3f};
+	static const uint32_t ecs[] = {
+		ESR_EC_UNKNOWN, ESR_EC_WFX, ESR_EC_FP,	     ESR_EC_ILLEGAL,
+		ESR_EC_SVC64,	ESR_EC_SVE, ESR_EC_PC_ALIGN, ESR_EC_SP_ALIGN,
+		ESR_EC_BRK,	0x3f};
 
 	for (unsigned i = 0; i < RUMKV_ARRAY_SIZE(ecs); i++) {
 		el2_boot_all();
@@ -296,22 +301,36 @@ Test(trap, actlr_el1)
 
 Test(trap, raz_wi_registers)
 {
-	static const uint32_t keys[] = {
-		KEY(3, 0, 11, 0, 0),  KEY(3, 1, 15, 2, 0),  /* IMP DEF */
-		KEY(3, 7, 15, 0, 0),  KEY(3, 4, 11, 3, 1),
-		KEY(3, 3, 9, 12, 0),  KEY(3, 3, 9, 12, 1),  /* PMCR, PMCNTENSET */
-		KEY(3, 3, 9, 13, 0),  KEY(3, 3, 9, 14, 0),  /* PMCCNTR, PMUSERENR */
-		KEY(3, 0, 9, 14, 1),  KEY(3, 3, 14, 8, 0),  /* PMINTENSET, PMEVCNTR0 */
-		KEY(3, 3, 14, 12, 0), KEY(3, 3, 14, 15, 7), /* PMEVTYPER0, PMCCFILTR */
-		KEY(2, 0, 0, 2, 2),   KEY(2, 0, 0, 0, 4),   /* MDSCR, DBGBVR0 */
-		KEY(2, 0, 0, 0, 7),   KEY(2, 3, 0, 1, 0),   /* DBGWCR0, MDCCSR */
-		KEY(2, 0, 1, 0, 4),   KEY(2, 0, 1, 1, 4),   /* OSLAR, OSLSR */
-		KEY(2, 0, 1, 3, 4),			    /* OSDLR */
-		KEY(3, 0, 5, 3, 0),   KEY(3, 0, 5, 3, 1),   /* ERRIDR, ERRSELR */
-		KEY(3, 0, 5, 4, 0),   KEY(3, 0, 5, 4, 1),   /* ERXFR, ERXCTLR */
-		KEY(3, 0, 5, 4, 2),   KEY(3, 0, 5, 4, 3),   /* ERXSTATUS, ERXADDR */
-		KEY(3, 0, 5, 5, 0),   KEY(3, 0, 5, 5, 1),   /* ERXMISC0, 1 */
-	};
+	static const uint32_t keys[] =
+		{
+			KEY(3, 0, 11, 0, 0),
+			KEY(3, 1, 15, 2, 0), /* IMP DEF */
+			KEY(3, 7, 15, 0, 0),
+			KEY(3, 4, 11, 3, 1),
+			KEY(3, 3, 9, 12, 0),
+			KEY(3, 3, 9, 12, 1), /* PMCR, PMCNTENSET */
+			KEY(3, 3, 9, 13, 0),
+			KEY(3, 3, 9, 14, 0), /* PMCCNTR, PMUSERENR */
+			KEY(3, 0, 9, 14, 1),
+			KEY(3, 3, 14, 8, 0), /* PMINTENSET, PMEVCNTR0 */
+			KEY(3, 3, 14, 12, 0),
+			KEY(3, 3, 14, 15, 7), /* PMEVTYPER0, PMCCFILTR */
+			KEY(2, 0, 0, 2, 2),
+			KEY(2, 0, 0, 0, 4), /* MDSCR, DBGBVR0 */
+			KEY(2, 0, 0, 0, 7),
+			KEY(2, 3, 0, 1, 0), /* DBGWCR0, MDCCSR */
+			KEY(2, 0, 1, 0, 4),
+			KEY(2, 0, 1, 1, 4), /* OSLAR, OSLSR */
+			KEY(2, 0, 1, 3, 4), /* OSDLR */
+			KEY(3, 0, 5, 3, 0),
+			KEY(3, 0, 5, 3, 1), /* ERRIDR, ERRSELR */
+			KEY(3, 0, 5, 4, 0),
+			KEY(3, 0, 5, 4, 1), /* ERXFR, ERXCTLR */
+			KEY(3, 0, 5, 4, 2),
+			KEY(3, 0, 5, 4, 3), /* ERXSTATUS, ERXADDR */
+			KEY(3, 0, 5, 5, 0),
+			KEY(3, 0, 5, 5, 1), /* ERXMISC0, 1 */
+		};
 
 	el2_boot_all();
 	for (unsigned i = 0; i < RUMKV_ARRAY_SIZE(keys); i++) {
@@ -374,5 +393,6 @@ Test(trap, xzr_sysreg_read)
 	before = f;
 	cr_assert_eq(el2_sysreg(core, KEY(3, 0, 1, 0, 1), 31, true, &f),
 		     EL2_RETURNED);
-	cr_assert(memcmp(f.x, before.x, 31 * 8) == 0, "MRS XZR wrote a register");
+	cr_assert(memcmp(f.x, before.x, 31 * 8) == 0,
+		  "MRS XZR wrote a register");
 }

@@ -36,8 +36,9 @@ Test(vuart, four_cores_write_lines)
 
 		snprintf(line, sizeof(line), "line of vcore %u\n", v);
 		put(el2_core(EL2_A, v), line);
-		cr_assert_eq(el2_read(el2_core(EL2_A, (v + 1) % 4), UART(FR), 4),
-			     FR_TXFE | FR_RXFE);
+		cr_assert_eq(
+			el2_read(el2_core(EL2_A, (v + 1) % 4), UART(FR), 4),
+			FR_TXFE | FR_RXFE);
 	}
 	for (uint32_t v = 0; v < 4; v++) {
 		char line[40];

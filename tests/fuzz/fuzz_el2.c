@@ -68,8 +68,8 @@ static uint64_t u64(struct input *in)
 	return hi << 32 | u32(in);
 }
 
-static void fail(const char *fmt, ...) __attribute__((format(printf, 1, 2),
-						       noreturn));
+static void fail(const char *fmt, ...)
+	__attribute__((format(printf, 1, 2), noreturn));
 
 static void fail(const char *fmt, ...)
 {
@@ -133,7 +133,8 @@ static bool targets_other_cell(uint64_t route)
 {
 	int core = gicm_core_of_affinity(route);
 
-	return (route & GICM_IRM) != 0 || (core >= 0 && !hostile_core((unsigned)core));
+	return (route & GICM_IRM) != 0 ||
+	       (core >= 0 && !hostile_core((unsigned)core));
 }
 
 static void check_gic(void)
@@ -162,7 +163,8 @@ static void check_gic(void)
 		if ((el2.cell_state[hostile].state != RUMKV_CELL_RUNNING ||
 		     !el2_owns(hostile, i)) &&
 		    (s->enabled || s->pending || s->active)) {
-			fail("revoked SPI %u is enabled %d pending %d active %d",
+			fail("revoked SPI %u is enabled %d pending %d active "
+			     "%d",
 			     i, s->enabled, s->pending, s->active);
 		}
 	}
@@ -179,8 +181,8 @@ static void check_gic(void)
 				}
 			} else if ((i == 15 || i == 25 || i == 26) &&
 				   !same_irq_config(was, s)) {
-				fail("RumKV's own local %u on core %u changed", i,
-				     c);
+				fail("RumKV's own local %u on core %u changed",
+				     i, c);
 			}
 		}
 	}
@@ -206,8 +208,10 @@ static void check_structs(void)
 			const struct rumkv_core *was = &cores_at_boot[i];
 			const struct rumkv_core *now = &el2.core_state[i];
 
-			if (was->index != now->index || was->hwid != now->hwid ||
-			    was->vindex != now->vindex || was->cell != now->cell) {
+			if (was->index != now->index ||
+			    was->hwid != now->hwid ||
+			    was->vindex != now->vindex ||
+			    was->cell != now->cell) {
 				fail("core %u's identity changed", i);
 			}
 			continue;
@@ -249,16 +253,14 @@ static bool running(const struct rumkv_core *core)
 }
 
 /* Offsets where registers are, so that most accesses hit one. */
-static const uint16_t gicd_offs[] = {0x0,	 0x4,	 0x8,	 0xc,	0x40,
-				     0x80,	 0x100,	 0x180,	 0x200, 0x280,
-				     0x300,	 0x380,	 0x400,	 0x800, 0xc00,
-				     0xd00,	 0xe00,	 0xf00,	 0x6100, 0x6200,
-				     0xffe8};
-static const uint16_t gicr_offs[] = {0x0,	0x4,	0x8,	0xc,	0x10,
-				     0x14,	0x70,	0x78,	0xffe8};
-static const uint16_t sgi_offs[] = {0x80,  0x100, 0x180, 0x200, 0x280,
-				    0x300, 0x380, 0x400, 0xc00, 0xc04,
-				    0xd00, 0xe00};
+static const uint16_t gicd_offs[] = {0x0,    0x4,    0x8,   0xc,   0x40,  0x80,
+				     0x100,  0x180,  0x200, 0x280, 0x300, 0x380,
+				     0x400,  0x800,  0xc00, 0xd00, 0xe00, 0xf00,
+				     0x6100, 0x6200, 0xffe8};
+static const uint16_t gicr_offs[] = {0x0,  0x4,	 0x8,  0xc,   0x10,
+				     0x14, 0x70, 0x78, 0xffe8};
+static const uint16_t sgi_offs[] = {0x80,  0x100, 0x180, 0x200, 0x280, 0x300,
+				    0x380, 0x400, 0xc00, 0xc04, 0xd00, 0xe00};
 
 static uint64_t mmio_target(struct input *in)
 {
@@ -271,15 +273,16 @@ static uint64_t mmio_target(struct input *in)
 	switch (kind & 7) {
 	case 0:
 	case 1:
-		return GICM_GICD_BASE + gicd_offs[idx % RUMKV_ARRAY_SIZE(gicd_offs)] +
+		return GICM_GICD_BASE +
+		       gicd_offs[idx % RUMKV_ARRAY_SIZE(gicd_offs)] +
 		       4 * (word % 10) + (mis & 3);
 	case 2:
 		return GICM_GICR_BASE + frame * GICM_FRAME_SIZE +
 		       gicr_offs[idx % RUMKV_ARRAY_SIZE(gicr_offs)] + (mis & 3);
 	case 3:
 		return GICM_GICR_BASE + frame * GICM_FRAME_SIZE + 0x10000 +
-		       sgi_offs[idx % RUMKV_ARRAY_SIZE(sgi_offs)] + 4 * (word % 2) +
-		       (mis & 3);
+		       sgi_offs[idx % RUMKV_ARRAY_SIZE(sgi_offs)] +
+		       4 * (word % 2) + (mis & 3);
 	case 4:
 		return GICM_GICD_BASE + (u32(in) & 0xffff);
 	case 5:
@@ -363,9 +366,9 @@ static enum el2_exit op_call(struct rumkv_core *core, struct input *in)
 
 static enum el2_exit op_sgi(struct rumkv_core *core, struct input *in)
 {
-	static const uint32_t keys[] = {
-		EL2_SYSREG_KEY(3, 0, 12, 11, 5), EL2_SYSREG_KEY(3, 0, 12, 11, 6),
-		EL2_SYSREG_KEY(3, 0, 12, 11, 7)};
+	static const uint32_t keys[] = {EL2_SYSREG_KEY(3, 0, 12, 11, 5),
+					EL2_SYSREG_KEY(3, 0, 12, 11, 6),
+					EL2_SYSREG_KEY(3, 0, 12, 11, 7)};
 	uint8_t how = u8(in);
 	struct trap_frame f = {0};
 	uint64_t v = u64(in);
@@ -418,9 +421,12 @@ static void race_hook(const struct gicm_access *a)
 static enum el2_exit op_race(struct rumkv_core *x_core, struct input *in)
 {
 	struct rumkv_core *y = pick_core(in);
-	uint32_t family = 0x100 + 0x100 * (u8(in) % 3); /* S{ENABLE,PEND,ACTIVE}R */
+	uint32_t family =
+		0x100 + 0x100 * (u8(in) % 3); /* S{ENABLE,PEND,ACTIVE}R */
 	struct el2_dabt d = {.ipa = GICM_GICD_BASE + family + 4 * (u8(in) % 4),
-			     .size = 4, .write = true, .rt = 2};
+			     .size = 4,
+			     .write = true,
+			     .rt = 2};
 	struct trap_frame f = {0};
 	enum el2_exit how;
 
