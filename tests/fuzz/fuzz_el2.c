@@ -20,8 +20,9 @@
  *    is every SGI/PPI of the other cells' cores and RumKV's own (15, 25,
  *    26) on the hostile cell's cores;
  *  - an owned SPI is only ever routed to the cell's own cores (or to no
- *    core), never 1-of-N; a revoked one is disabled, not pending, not
- *    active;
+ *    core), never 1-of-N; a revoked one (all of them once the cell has
+ *    ended) is disabled, not pending, not active, but the console UART's
+ *    interrupt, which stays with the input cell;
  *  - the other cells' struct rumkv_cell / rumkv_core, their CPUs' system
  *    and list registers and their status-page entries are unchanged;
  *    the plan is unchanged; the canaries around the state are intact.
@@ -160,7 +161,10 @@ static void check_gic(void)
 			fail("SPI %u of the hostile cell routed to 0x%llx", i,
 			     (unsigned long long)s->route);
 		}
-		if ((el2.cell_state[hostile].state != RUMKV_CELL_RUNNING ||
+		/* The console UART's interrupt follows the input cell for
+		 * the machine's life: RumKV's own, not a device's. */
+		if (i != EL2_UART_IRQ &&
+		    (el2.cell_state[hostile].state != RUMKV_CELL_RUNNING ||
 		     !el2_owns(hostile, i)) &&
 		    (s->enabled || s->pending || s->active)) {
 			fail("revoked SPI %u is enabled %d pending %d active "
