@@ -23,6 +23,8 @@
  *    core), never 1-of-N; a revoked one (all of them once the cell has
  *    ended) is disabled, not pending, not active, but the console UART's
  *    interrupt, which stays with the input cell;
+ *  - no SGI reaches another cell's core, and SGI 15 is only ever RumKV's
+ *    own kick;
  *  - the other cells' struct rumkv_cell / rumkv_core, their CPUs' system
  *    and list registers and their status-page entries are unchanged;
  *    the plan is unchanged; the canaries around the state are intact.
@@ -110,6 +112,9 @@ static const struct rumkv_status_cell *status(int c)
 
 static void take_snapshot(void)
 {
+	/* Boot's own kicks (starting each cell) are not the cell's. */
+	gicm.sgi_count = 0;
+	memset(el2.kicks, 0, sizeof(el2.kicks));
 	for (uint32_t i = 0; i < GICM_INTIDS; i++) {
 		owned_at_boot[i] = i >= 32 && el2_owns(hostile, i);
 	}
@@ -189,6 +194,35 @@ static void check_gic(void)
 				     i, c);
 			}
 		}
+	}
+}
+
+/* SGIs: none from the hostile cell to another cell's core, and SGI 15
+ * only as RumKV's own kicks (each port_core_kick sends one). */
+static void check_sgis(void)
+{
+	uint32_t kicks = 0;
+	uint32_t sgi15 = 0;
+
+	if (gicm.sgi_count > GICM_SGI_LOG_SIZE) {
+		return;
+	}
+	for (uint32_t i = 0; i < gicm.sgi_count; i++) {
+		const struct gicm_sgi *g = &gicm.sgi[i];
+
+		if (hostile_core((unsigned)g->from) &&
+		    !hostile_core((unsigned)g->to)) {
+			fail("SGI %u from core %d to core %d of another cell",
+			     g->intid, g->from, g->to);
+		}
+		sgi15 += g->intid == GIC_SGI_RUMKV;
+	}
+	for (unsigned i = 0; i < 8; i++) {
+		kicks += el2.kicks[i];
+	}
+	if (sgi15 != kicks) {
+		fail("%u SGIs 15 for %u kicks: a cell sent RumKV's SGI", sgi15,
+		     kicks);
 	}
 }
 
@@ -557,6 +591,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			fail("the machine powered off");
 		}
 		check_gic();
+		check_sgis();
 		check_structs();
 		if (el2.cell_state[hostile].state == RUMKV_CELL_TERMINATED) {
 			break;
