@@ -141,8 +141,8 @@ static RUMKV_NORETURN void stage2_fault(uint32_t iss, const char *access,
 	}
 	if (size == 0) {
 		violation(RUMKV_REASON_STAGE2_FAULT,
-			  "stage-2 fault: %s of unknown size by a load/store "
-			  "pair or writeback (%s, level %u)",
+			  "stage-2 fault: %s, size unknown: a pair or "
+			  "writeback instruction (%s, level %u)",
 			  access, what, level);
 	}
 	violation(RUMKV_REASON_STAGE2_FAULT,
@@ -206,8 +206,9 @@ static void trap_data_abort(struct rumkv_core *core, struct trap_frame *f,
 		if (vgic_mmio(core, &acc)) {
 			violation(
 				RUMKV_REASON_BAD_MMIO,
-				"interrupt controller access by an instruction "
-				"RumKV cannot emulate (use plain LDR/STR)");
+				"interrupt controller access of unknown size "
+				"by an instruction RumKV cannot emulate (use "
+				"plain LDR/STR)");
 		}
 	}
 	if ((iss & DABT_S1PTW) != 0) {
@@ -295,10 +296,9 @@ static void trap_sysreg(struct rumkv_core *core, struct trap_frame *f,
 	unsigned rt = (iss >> 5) & 0x1f;
 	bool read = (iss & 1) != 0;
 
-	if (key == SYSREG_ICC_SGI1R || key == SYSREG_ICC_ASGI1R) {
-		/* Write-only (a read is UNDEFINED): only writes trap. */
+	if (!read && (key == SYSREG_ICC_SGI1R || key == SYSREG_ICC_ASGI1R)) {
 		vgic_sgi(core, f->x[rt]);
-	} else if (key == SYSREG_ICC_SGI0R) {
+	} else if (!read && key == SYSREG_ICC_SGI0R) {
 		/* Group 0 is not offered: as if the SGI had no target. */
 	} else if (key == SYSREG_DC_ISW || key == SYSREG_DC_CSW ||
 		   key == SYSREG_DC_CISW) {

@@ -101,7 +101,7 @@ static const struct gic_reg gicr_sgi_regs[] = {
 	{0x0300, 0x0303, SZ_32, REG_SETCLR},
 	{0x0380, 0x0383, SZ_32, REG_SETCLR},
 	{0x0400, 0x041f, SZ_8 | SZ_32, REG_PRIO},
-	{0x0c04, 0x0c07, SZ_32, REG_CFG}, /* ICFGR1: PPIs; ICFGR0 is RAZ/WI */
+	{0x0c00, 0x0c07, SZ_32, REG_CFG}, /* ICFGR0 (SGIs: RAZ/WI), ICFGR1 */
 };
 
 static const struct gic_reg reserved = {0, 0xffff, SZ_32, REG_RAZ_WI};
@@ -188,6 +188,11 @@ static void field_write(struct rumkv_core *core, const struct gic_reg *r,
 		}
 		break;
 	case REG_CFG:
+		/* A word with none of the cell's interrupts takes no
+		 * machine-wide lock and rewrites nothing of other cells. */
+		if (mask == 0) {
+			break;
+		}
 		rumkv_lock(core, &gicd_cfg_lock);
 		mmio_write32(pa, (mmio_read32(pa) & ~(uint32_t)mask) |
 					 ((uint32_t)acc->value & mask));
@@ -315,7 +320,9 @@ static void frame_access(struct rumkv_core *core, const struct gic_reg *t,
 			 struct rumkv_mmio_access *acc)
 {
 	const struct gic_reg *r = reg_at(t, n, off);
-	uint32_t lo = t == gicd_regs ? 32 : 0;
+	/* SGIs' configuration (GICR_ICFGR0) is fixed: only PPIs' is
+	 * written. */
+	uint32_t lo = t == gicd_regs ? 32 : r->kind == REG_CFG ? 16 : 0;
 	uint32_t hi = t == gicd_regs ? GIC_SPURIOUS : 32;
 	uint64_t typer;
 

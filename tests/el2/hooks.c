@@ -212,6 +212,12 @@ void port_iommu_detach(struct rumkv_cell *cell, uint32_t stream)
 
 /* ---- console ---- */
 
+int port_console_init(const struct rumkv_plan *plan)
+{
+	(void)plan;
+	return 0;
+}
+
 void port_console_write(const char *s, size_t len)
 {
 	size_t room = EL2_CONSOLE_SIZE - 1 - el2.console_len;

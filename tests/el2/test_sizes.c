@@ -43,8 +43,8 @@ struct reg {
 	X(gicd_igrpmodr1, GICD_FRAME, 0x0d04, 4)   \
 	X(gicd_nsacr2, GICD_FRAME, 0x0e08, 4)      \
 	X(gicd_sgir, GICD_FRAME, 0x0f00, 4)        \
-	X(gicd_cpendsgir0, GICD_FRAME, 0x0f10, 4)  \
-	X(gicd_spendsgir0, GICD_FRAME, 0x0f20, 4)  \
+	X(gicd_cpendsgir0, GICD_FRAME, 0x0f10, 1)  \
+	X(gicd_spendsgir0, GICD_FRAME, 0x0f20, 1)  \
 	X(gicd_irouter34, GICD_FRAME, 0x6110, 8)   \
 	X(gicd_pidr2, GICD_FRAME, 0xffe8, 4)       \
 	X(gicr_ctlr, RD_FRAME, 0x0000, 4)          \

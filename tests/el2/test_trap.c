@@ -219,12 +219,16 @@ Test(trap, instruction_abort)
 	cr_assert(el2_console_has("at IPA 0x51000000"), "%s", el2.console);
 }
 
+/* Exception classes that can only reach EL2 through a broken guest or a
+ * RumKV bug (the instruction is not trapped, or belongs to EL1): the
+ * cell ends. An unknown-reason exception and SVE, which the PE routes to
+ * EL2 when the instruction is undefined there, are the guest's own
+ * UNDEFINED exceptions instead (see other_registers_undefined). */
 Test(trap, other_exception_classes_end_the_cell)
 {
 	static const uint32_t ecs[] = {
-		ESR_EC_UNKNOWN, ESR_EC_WFX, ESR_EC_FP,	     ESR_EC_ILLEGAL,
-		ESR_EC_SVC64,	ESR_EC_SVE, ESR_EC_PC_ALIGN, ESR_EC_SP_ALIGN,
-		ESR_EC_BRK,	0x3f};
+		ESR_EC_WFX,	 ESR_EC_FP,	  ESR_EC_ILLEGAL, ESR_EC_SVC64,
+		ESR_EC_PC_ALIGN, ESR_EC_SP_ALIGN, ESR_EC_BRK,	  0x3f};
 
 	for (unsigned i = 0; i < RUMKV_ARRAY_SIZE(ecs); i++) {
 		el2_boot_all();
