@@ -7,11 +7,13 @@
  * tool); the library never allocates. Each struct embeds its port's state
  * (`arch`), defined by the port in <rumkv/port_types.h>.
  *
- * Lock order (outer first): cell lock, then the console lock. No code
- * holds two cell locks. Every lock is taken with the core's interrupts
- * masked (all RumKV code runs masked), and a core spinning for a lock
- * keeps serving requests addressed to it (rumkv_core_serve), so two cores
- * of one cell waiting on each other cannot deadlock.
+ * Lock order (outer first): cell lock, status lock, a cell's UART lock,
+ * the console lock. No code holds two cell locks, and a core waits for a
+ * lock holding at most its own cell's lock. Every lock is taken with the
+ * core's interrupts masked (all RumKV code runs masked), and a core
+ * spinning for a lock keeps serving requests addressed to it (see
+ * rumkv_lock), so two cores of one cell waiting on each other cannot
+ * deadlock.
  */
 #ifndef RUMKV_CELL_H
 #define RUMKV_CELL_H
@@ -105,9 +107,16 @@ struct rumkv_mmio_access {
 
 /* ---- Locks (lib/lock.c) ----------------------------------------------- */
 
-/* Takes spin lock `lock`; while it spins, `self` keeps serving requests
- * posted to it (and may park, never returning, if asked to park). `self`
- * may be NULL where no request can be pending (boot). */
+/* Fair (ticket) spin locks: a zero-initialised uint32_t is unlocked, and
+ * cores get a lock in the order they asked for it.
+ *
+ * rumkv_lock() takes `lock` for `self`, the calling core (never NULL).
+ * While it waits, `self` keeps serving the requests posted to it: it drops
+ * revoked interrupts at once, and if asked to park it acknowledges at
+ * once, waits for its turn, hands the lock on and parks (never returning).
+ * So a core waiting for a lock may hold no lock but its own cell's (the
+ * holder of a cell lock is never asked to park: only it posts requests to
+ * the cell's cores). */
 void rumkv_lock(struct rumkv_core *self, uint32_t *lock);
 void rumkv_unlock(uint32_t *lock);
 
