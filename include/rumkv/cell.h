@@ -39,7 +39,9 @@ enum rumkv_core_state {
 
 struct rumkv_cell;
 
-/* A console line being assembled (lib/console.c). */
+/* A console line being assembled (lib/console.c). A core's hypercall line
+ * belongs to that core; a cell's UART line is shared by its cores and
+ * guarded by the console lock. len <= RUMKV_CONSOLE_LINE_MAX always. */
 struct rumkv_line {
 	uint32_t len;	/* bytes in buf */
 	uint32_t shown; /* bytes already on screen (the live line) */
@@ -47,10 +49,23 @@ struct rumkv_line {
 	char buf[RUMKV_CONSOLE_LINE_MAX];
 };
 
-/* State of a cell's emulated UART (lib/vuart.c). */
+/* A cell's share of the console (lib/console.c). Console lock. */
+struct rumkv_console_budget {
+	uint64_t busy_until;	/* counter value when its output is paid off */
+	uint32_t dropped_bytes; /* of lines not printed, since the summary */
+	uint32_t dropped_reports; /* RumKV lines about it not printed */
+	bool closed;		  /* pledged the console away: prints nothing */
+};
+
+/* State of a cell's emulated UART (lib/vuart.c). `lock` guards the
+ * registers and the receive FIFO (the cell's cores and the core taking
+ * console input share them); `line` is the console's (console lock).
+ * rx_head < RUMKV_VUART_RX_SIZE and rx_count <= RUMKV_VUART_RX_SIZE. */
 #define RUMKV_VUART_RX_SIZE 64u
 struct rumkv_vuart {
-	struct rumkv_line line;	 /* what the cell writes, one line at a time */
+	struct rumkv_line line; /* what the cell writes, one line at a time */
+	uint32_t lock;
+	bool closed;		 /* no more input: console pledged away */
 	uint32_t regs[0x4c / 4]; /* the plain read/write registers */
 	uint32_t rx_head;
 	uint32_t rx_count;
@@ -84,6 +99,7 @@ struct rumkv_cell {
 	struct rumkv_pt_pool pool;
 	struct rumkv_pt_pool pool_snapshot; /* pool state at first start */
 	struct rumkv_vuart vuart;
+	struct rumkv_console_budget console;
 	struct port_cell arch;
 };
 
