@@ -110,6 +110,9 @@ void rumkv_cell_revoke(struct rumkv_cell *cell, struct rumkv_core *self,
 			(void)rumkv_pt_unmap(&cell->stage2, m->ipa, m->size);
 		}
 	}
+	if ((dropped & RUMKV_RIGHT_CONSOLE) != 0) {
+		rumkv_console_revoke(self, cell);
+	}
 	/* Interrupts the cores already queued must not arrive later. */
 	rumkv_cell_post_and_wait(cell, self, RUMKV_REQ_SYNC_IRQS);
 	port_irq_sync(self);
@@ -185,6 +188,7 @@ static void cell_reset(struct rumkv_cell *cell)
 	port_stage2_ops()->invalidate(cell, 0,
 				      rumkv_pt_input_size(cell->stage2.fmt));
 	cell->rights = pc->initial_rights;
+	rumkv_console_reset(cell);
 	for (d = 0; d < pc->device_count; d++) {
 		const struct rumkv_plan_device *dev = &pc->devices[d];
 
@@ -209,7 +213,7 @@ static bool reason_is_violation(uint32_t reason)
 
 /* The one-line report: "cell A powered off", or for a violation "cell A
  * core 1 (hw 0x1): <cause>[ at IPA 0x...], PC 0x...; <what happens>". */
-static void report(const struct rumkv_cell *cell, const struct rumkv_core *core,
+static void report(struct rumkv_cell *cell, const struct rumkv_core *core,
 		   const struct rumkv_fault *f, bool restart)
 {
 	const struct rumkv_plan_cell *pc = cell->plan;
@@ -218,8 +222,8 @@ static void report(const struct rumkv_cell *cell, const struct rumkv_core *core,
 	char at[32] = "";
 
 	if (!reason_is_violation(f->reason)) {
-		rumkv_log("cell %s %s", pc->name,
-			  restart ? "reset" : "powered off");
+		rumkv_cell_log(cell, "cell %s %s", pc->name,
+			       restart ? "reset" : "powered off");
 		return;
 	}
 	if (restart) {
@@ -236,9 +240,9 @@ static void report(const struct rumkv_cell *cell, const struct rumkv_core *core,
 		rumkv_snprintf(at, sizeof(at), " at IPA 0x%llx",
 			       (unsigned long long)f->ipa);
 	}
-	rumkv_log("cell %s core %u (hw 0x%llx): %s%s, PC 0x%llx; %s", pc->name,
-		  core->vindex, (unsigned long long)core->hwid, f->cause, at,
-		  (unsigned long long)f->pc, outcome);
+	rumkv_cell_log(cell, "cell %s core %u (hw 0x%llx): %s%s, PC 0x%llx; %s",
+		       pc->name, core->vindex, (unsigned long long)core->hwid,
+		       f->cause, at, (unsigned long long)f->pc, outcome);
 }
 
 /* Ends the cell `core` belongs to. Cell lock held; never returns. */

@@ -2,18 +2,29 @@
 /*
  * The machine console, shared by RumKV and every cell.
  *
- * Output is assembled into lines: one per core for the console hypercall,
- * one per cell for an emulated UART (a UART is one device; the cell's
- * cores take turns on it). A complete line goes out in one piece under the
- * console lock, prefixed with the cell's name, so lines of different cores
- * and cells never interleave and a cell cannot forge another's prefix.
- * Bytes that could drive the user's terminal (escape sequences, carriage
- * returns, other controls) are dropped or shown as '.'.
+ * Output is assembled into lines: one per core for the console hypercall
+ * (that core's own), one per cell for an emulated UART (a UART is one
+ * device, its cores take turns on it; the line is guarded by the console
+ * lock). A complete line goes out in one piece under the console lock,
+ * prefixed with the cell's name, so lines of different cores and cells
+ * never interleave and a cell cannot forge another's prefix. Bytes that
+ * could drive the user's terminal (escape sequences, carriage returns,
+ * other controls) are dropped or shown as '.'.
  *
  * The cell that takes console input is interactive: its unfinished line
  * (a shell prompt, the echo of what the user types) is shown as it grows.
  * Any other output first ends that partial line and then draws it again
  * below, so it always stays the last line on the screen.
+ *
+ * Each cell has a budget of console bytes (see docs/architecture.md,
+ * "Console budget"): a burst of BUDGET_BURST_S seconds' worth at once,
+ * then BUDGET_RATE bytes a second. What a cell makes RumKV print counts
+ * against it: its lines, the redraw of the live line they cause, and
+ * RumKV's own lines about it (REPORT_COST each). A line over budget is
+ * dropped; the next line that fits is preceded by a summary of what was
+ * dropped. A cell that pledged the console away prints nothing more, even
+ * a line whose write passed the rights check before the pledge: the
+ * pledge closes the cell's console under the console lock.
  */
 #include "internal.h"
 
@@ -22,24 +33,35 @@
 
 #include <stdarg.h>
 
+#define BUDGET_RATE 1024u  /* bytes a second, sustained */
+#define BUDGET_BURST_S 64u /* seconds of BUDGET_RATE that can go at once */
+#define REPORT_COST 1024u  /* a RumKV line about a cell: a second's worth */
+#define SUMMARY_COST 112u  /* at most, "rumkv: " and "\n" included */
+
 /* The partial line being shown live, and its cell's name. Console lock. */
 static struct rumkv_line *open_line;
 static const char *open_name;
 
-static void write_str(const char *s)
+static uint32_t str_len(const char *s)
 {
-	size_t n = 0;
+	uint32_t n = 0;
 
 	while (s[n] != '\0') {
 		n++;
 	}
-	port_console_write(s, n);
+	return n;
+}
+
+/* "[name] ": what a cell's line costs beyond its text. */
+static uint32_t tag_cost(const char *name)
+{
+	return str_len(name) + 3;
 }
 
 static void write_tag(const char *name)
 {
 	port_console_write("[", 1);
-	write_str(name);
+	port_console_write(name, str_len(name));
 	port_console_write("] ", 2);
 }
 
@@ -61,14 +83,126 @@ static void open_line_redraw(void)
 	}
 }
 
-/* Prints a complete line of `name`, or finishes it if it is the live one. */
-static void line_emit(struct rumkv_core *self, const char *name,
-		      struct rumkv_line *line)
+/* What ending and redrawing the live line costs the other output. */
+static uint32_t open_line_cost(void)
 {
-	rumkv_lock(self, &rumkv_machine.console_lock);
-	if (open_line == line) {
-		port_console_write(line->buf + line->shown,
-				   line->len - line->shown);
+	return open_line == NULL ? 0 : 1 + tag_cost(open_name) + open_line->len;
+}
+
+/* "rumkv: " + text, as a line of its own. Console lock held. */
+static void log_line(const char *text, size_t n)
+{
+	open_line_break();
+	port_console_write("rumkv: ", 7);
+	port_console_write(text, n);
+	port_console_write("\n", 1);
+	open_line_redraw();
+}
+
+/*
+ * Charges `cost` bytes to `b` if its budget has room for them now. A
+ * generic cell-rate algorithm: busy_until is when everything charged so
+ * far would have gone out at BUDGET_RATE, and output fits while that lies
+ * at most BUDGET_BURST_S seconds ahead. At first (busy_until 0) the whole
+ * burst is free.
+ */
+static bool budget_charge(struct rumkv_console_budget *b, uint32_t cost)
+{
+	uint64_t freq = port_counter_freq();
+	uint64_t now = port_counter_read();
+	uint64_t end = (b->busy_until > now ? b->busy_until : now) +
+		       (uint64_t)cost * freq / BUDGET_RATE;
+
+	if (end - now > BUDGET_BURST_S * freq) {
+		return false;
+	}
+	b->busy_until = end;
+	return true;
+}
+
+/*
+ * Console lock held. May output of `cell` costing `cost` bytes go out now?
+ * If not, `count` is added to `*dropped` (a live line's update passes NULL:
+ * it is only late, the next update shows it). A cell with drops pending
+ * must also afford their summary, which goes out first. `always`: the
+ * cell's last words, printed whatever its budget.
+ */
+static bool cell_may_print(struct rumkv_cell *cell, uint32_t cost,
+			   uint32_t *dropped, uint32_t count, bool always)
+{
+	struct rumkv_console_budget *b = &cell->console;
+	bool drops = b->dropped_bytes != 0 || b->dropped_reports != 0;
+	char text[SUMMARY_COST];
+	size_t n;
+
+	if (drops) {
+		cost += SUMMARY_COST + open_line_cost();
+	}
+	if (!budget_charge(b, cost) && !always) {
+		if (dropped != NULL) {
+			*dropped += count;
+		}
+		return false;
+	}
+	if (drops) {
+		n = rumkv_snprintf(text, sizeof(text),
+				   "cell %s: over its console budget, dropped "
+				   "%u bytes and %u RumKV lines",
+				   cell->plan->name, b->dropped_bytes,
+				   b->dropped_reports);
+		log_line(text, n);
+		b->dropped_bytes = 0;
+		b->dropped_reports = 0;
+	}
+	return true;
+}
+
+/* What bringing the live `line` on screen up to date costs. */
+static uint32_t sync_cost(const struct rumkv_line *line)
+{
+	return line->shown > line->len ? 3 * (line->shown - line->len)
+				       : line->len - line->shown;
+}
+
+/* Brings the live `line` on screen up to date with its buffer, which may
+ * have lost bytes since (backspaces, or a show that did not fit the
+ * budget): moves back over what is gone and blanks it. Console lock. */
+static void line_sync(struct rumkv_line *line)
+{
+	while (line->shown > line->len) {
+		port_console_write("\b \b", 3);
+		line->shown--;
+	}
+	port_console_write(line->buf + line->shown, line->len - line->shown);
+	line->shown = line->len;
+}
+
+/* Prints the complete `line` of `cell`, or finishes it if it is the live
+ * one, and empties it. Console lock held. */
+static void line_emit(struct rumkv_cell *cell, struct rumkv_line *line)
+{
+	const char *name = cell->plan->name;
+	bool live = open_line == line;
+	uint32_t cost =
+		live ? sync_cost(line) + 1
+		     : open_line_cost() + tag_cost(name) + line->len + 1;
+	/* Dropped: the line's bytes not yet on screen, and its newline. */
+	uint32_t lost = line->len + 1;
+
+	if (live) {
+		lost -= line->shown < line->len ? line->shown : line->len;
+	}
+
+	if (cell->console.closed ||
+	    !cell_may_print(cell, cost, &cell->console.dropped_bytes, lost,
+			    false)) {
+		if (live) {
+			/* End what is on screen; the rest is lost. */
+			port_console_write("\n", 1);
+			open_line = NULL;
+		}
+	} else if (live) {
+		line_sync(line);
 		port_console_write("\n", 1);
 		open_line = NULL;
 	} else {
@@ -80,14 +214,21 @@ static void line_emit(struct rumkv_core *self, const char *name,
 	}
 	line->len = 0;
 	line->shown = 0;
-	rumkv_unlock(&rumkv_machine.console_lock);
 }
 
-/* Shows what `line` gained since it was last shown. */
-static void line_show(struct rumkv_core *self, const char *name,
-		      struct rumkv_line *line)
+/* Shows what the live `line` gained since it was last shown. Console lock
+ * held. */
+static void line_show(struct rumkv_cell *cell, struct rumkv_line *line)
 {
-	rumkv_lock(self, &rumkv_machine.console_lock);
+	const char *name = cell->plan->name;
+	uint32_t cost = open_line == line ? sync_cost(line)
+					  : (open_line != NULL ? 1 : 0) +
+						    tag_cost(name) + line->len;
+
+	if (cell->console.closed ||
+	    !cell_may_print(cell, cost, NULL, 0, false)) {
+		return;
+	}
 	if (open_line != line) {
 		open_line_break();
 		open_line = line;
@@ -95,17 +236,11 @@ static void line_show(struct rumkv_core *self, const char *name,
 		write_tag(name);
 		line->shown = 0;
 	}
-	/* Backspaces: move back over what is gone, blank it. */
-	while (line->shown > line->len) {
-		port_console_write("\b \b", 3);
-		line->shown--;
-	}
-	port_console_write(line->buf + line->shown, line->len - line->shown);
-	line->shown = line->len;
-	rumkv_unlock(&rumkv_machine.console_lock);
+	line_sync(line);
 }
 
-/* Adds one byte to a line; true if the line is complete. */
+/* Adds one byte to a line; true if the line is complete. The index is
+ * checked before every store, whatever len holds. */
 static bool line_add(struct rumkv_line *line, char c)
 {
 	/* Escape sequences are swallowed whole: ESC X, or ESC [ ... final
@@ -134,30 +269,41 @@ static bool line_add(struct rumkv_line *line, char c)
 		}
 		return false;
 	}
-	line->buf[line->len++] = (c < ' ' || c > '~') && c != '\t' ? '.' : c;
-	return line->len == RUMKV_CONSOLE_LINE_MAX;
-}
-
-void rumkv_console_line_put(struct rumkv_core *self, const char *name,
-			    struct rumkv_line *line, const char *s, size_t len,
-			    bool live)
-{
-	size_t i;
-
-	for (i = 0; i < len; i++) {
-		if (line_add(line, s[i])) {
-			line_emit(self, name, line);
-		}
+	if (line->len < RUMKV_CONSOLE_LINE_MAX) {
+		line->buf[line->len] =
+			(c < ' ' || c > '~') && c != '\t' ? '.' : c;
+		line->len++;
 	}
-	if (live && line->len != line->shown) {
-		line_show(self, name, line);
-	}
+	return line->len >= RUMKV_CONSOLE_LINE_MAX;
 }
 
 void rumkv_console_put(struct rumkv_core *core, const char *s, size_t len)
 {
-	rumkv_console_line_put(core, core->cell->plan->name, &core->line, s,
-			       len, false);
+	size_t i;
+
+	/* The core's own line: only this core adds to it. */
+	for (i = 0; i < len; i++) {
+		if (line_add(&core->line, s[i])) {
+			rumkv_lock(core, &rumkv_machine.console_lock);
+			line_emit(core->cell, &core->line);
+			rumkv_unlock(&rumkv_machine.console_lock);
+		}
+	}
+}
+
+void rumkv_console_vuart_put(struct rumkv_core *core, char c)
+{
+	struct rumkv_cell *cell = core->cell;
+	struct rumkv_line *line = &cell->vuart.line;
+
+	rumkv_lock(core, &rumkv_machine.console_lock);
+	if (line_add(line, c)) {
+		line_emit(cell, line);
+	} else if ((cell->plan->console & RUMKV_CONSOLE_INPUT) != 0 &&
+		   line->len != line->shown) {
+		line_show(cell, line);
+	}
+	rumkv_unlock(&rumkv_machine.console_lock);
 }
 
 void rumkv_console_flush(struct rumkv_core *core)
@@ -167,26 +313,91 @@ void rumkv_console_flush(struct rumkv_core *core)
 
 void rumkv_console_line_close(struct rumkv_core *self, struct rumkv_line *line)
 {
+	rumkv_lock(self, &rumkv_machine.console_lock);
 	if (line->len != 0 || open_line == line) {
-		line_emit(self, self->cell->plan->name, line);
+		line_emit(self->cell, line);
 	}
+	rumkv_unlock(&rumkv_machine.console_lock);
+}
+
+/* Ends the cell's UART line on screen if it is the live one and empties
+ * it: what the cell wrote before is not printed. Console lock held. */
+static void vuart_line_clear(struct rumkv_cell *cell)
+{
+	struct rumkv_line *line = &cell->vuart.line;
+
+	if (open_line == line) {
+		port_console_write("\n", 1);
+		open_line = NULL;
+	}
+	line->len = 0;
+	line->shown = 0;
+	line->esc = 0;
+}
+
+/* Closes or opens the cell's console output and input. Cell lock held. */
+static void console_set(struct rumkv_core *self, struct rumkv_cell *cell,
+			bool closed)
+{
+	rumkv_vuart_clear(self, cell, closed);
+	rumkv_lock(self, &rumkv_machine.console_lock);
+	cell->console.closed = closed;
+	vuart_line_clear(cell);
+	rumkv_unlock(&rumkv_machine.console_lock);
+}
+
+void rumkv_console_revoke(struct rumkv_core *self, struct rumkv_cell *cell)
+{
+	if ((cell->plan->console & RUMKV_CONSOLE_INPUT) != 0) {
+		port_irq_revoke(cell, rumkv_machine.plan->platform.uart_irq);
+	}
+	console_set(self, cell, true);
+}
+
+void rumkv_console_reset(struct rumkv_cell *cell)
+{
+	bool closed = (cell->rights & RUMKV_RIGHT_CONSOLE) == 0;
+
+	/* The budget and its drop counts stay: a restart is no way to a
+	 * fresh budget. */
+	console_set(port_core_self(), cell, closed);
+	if (!closed && (cell->plan->console & RUMKV_CONSOLE_INPUT) != 0) {
+		(void)port_irq_assign(cell,
+				      rumkv_machine.plan->platform.uart_irq);
+	}
+}
+
+/* One line of RumKV: about `cell` (NULL: about none) it counts against the
+ * cell's budget, unless it is the cell's last words. */
+static void vlog(struct rumkv_cell *cell, const char *fmt, va_list ap)
+{
+	char text[192];
+	struct rumkv_core *self = port_core_self();
+	size_t n = rumkv_vsnprintf(text, sizeof(text), fmt, ap);
+
+	rumkv_lock(self, &rumkv_machine.console_lock);
+	if (cell == NULL ||
+	    cell_may_print(cell, REPORT_COST, &cell->console.dropped_reports, 1,
+			   cell->state == RUMKV_CELL_TERMINATED)) {
+		log_line(text, n);
+	}
+	rumkv_unlock(&rumkv_machine.console_lock);
 }
 
 void rumkv_log(const char *fmt, ...)
 {
-	char text[192];
-	struct rumkv_core *self = port_core_self();
 	va_list ap;
-	size_t n;
 
 	va_start(ap, fmt);
-	n = rumkv_vsnprintf(text, sizeof(text), fmt, ap);
+	vlog(NULL, fmt, ap);
 	va_end(ap);
-	rumkv_lock(self, &rumkv_machine.console_lock);
-	open_line_break();
-	port_console_write("rumkv: ", 7);
-	port_console_write(text, n);
-	port_console_write("\n", 1);
-	open_line_redraw();
-	rumkv_unlock(&rumkv_machine.console_lock);
+}
+
+void rumkv_cell_log(struct rumkv_cell *cell, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vlog(cell, fmt, ap);
+	va_end(ap);
 }

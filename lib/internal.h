@@ -2,8 +2,9 @@
 /*
  * Declarations private to the core library.
  *
- * Lock order (outer first): a cell's lock, the status lock, the console
- * lock. A core never holds two cell locks.
+ * Lock order (outer first): a cell's lock, the status lock, a cell's UART
+ * lock, the console lock. A core never holds two cell locks, and waits for
+ * a lock holding at most its own cell's lock (see rumkv_lock).
  */
 #ifndef RUMKV_LIB_INTERNAL_H
 #define RUMKV_LIB_INTERNAL_H
@@ -75,15 +76,13 @@ void rumkv_pledge(struct rumkv_core *core, uint64_t keep);
 
 /* ---- console (lib/console.c) ---- */
 
-/* Appends bytes to the calling core's line; complete lines go out tagged
- * with the cell's name. */
+/* Appends bytes to the calling core's hypercall line; complete lines go
+ * out tagged with the cell's name. */
 void rumkv_console_put(struct rumkv_core *core, const char *s, size_t len);
 
-/* Adds bytes to `line` of the cell named `name`; complete lines go out.
- * `live`: show the unfinished part at once (the cell taking input). */
-void rumkv_console_line_put(struct rumkv_core *self, const char *name,
-			    struct rumkv_line *line, const char *s, size_t len,
-			    bool live);
+/* A byte the cell wrote to its emulated UART: added to the cell's UART
+ * line, which is shown as it grows if the cell takes console input. */
+void rumkv_console_vuart_put(struct rumkv_core *core, char c);
 
 /* Sends the core's unfinished hypercall line, if any. */
 void rumkv_console_flush(struct rumkv_core *core);
@@ -91,11 +90,35 @@ void rumkv_console_flush(struct rumkv_core *core);
 /* Ends `line` of self's cell: its unfinished part goes out as a line. */
 void rumkv_console_line_close(struct rumkv_core *self, struct rumkv_line *line);
 
+/* The cell loses RUMKV_RIGHT_CONSOLE (a pledge, or its end): the console
+ * input interrupt is taken away, the emulated UART is cleared and takes
+ * no more input, and nothing more of the cell is printed, not even a
+ * write already past its rights check. Cell lock held, on a core of the
+ * cell, before the cell's cores are made to drop revoked interrupts. */
+void rumkv_console_revoke(struct rumkv_core *self, struct rumkv_cell *cell);
+
+/* A restart, with the cell's initial rights back: the emulated UART is
+ * reset (registers, receive FIFO, line) and, with the console right, the
+ * console opens again and the input interrupt comes back. The console
+ * budget is kept. Cell lock held, on the calling core. */
+void rumkv_console_reset(struct rumkv_cell *cell);
+
 /* One line from RumKV itself, "rumkv: " + the formatted text. */
 void rumkv_log(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
+/* The same for a line about `cell`: it counts against the cell's console
+ * budget, except its last words (the cell has ended for good). Called
+ * with the cell lock held. */
+void rumkv_cell_log(struct rumkv_cell *cell, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
 /* ---- emulated UART (lib/vuart.c) ---- */
 int rumkv_vuart_access(struct rumkv_core *core, struct rumkv_mmio_access *acc);
+
+/* Clears every register and the receive FIFO of the cell's UART;
+ * `closed`: it takes no more input. Cell lock held. */
+void rumkv_vuart_clear(struct rumkv_core *self, struct rumkv_cell *cell,
+		       bool closed);
 
 /* ---- status page (lib/status.c) ---- */
 

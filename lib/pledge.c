@@ -34,7 +34,8 @@ void rumkv_pledge(struct rumkv_core *core, uint64_t keep)
 	}
 	dropped = held & ~keep;
 	if (dropped != 0) {
-		cell->rights = keep;
+		/* Atomic: the UART model reads it on the cell's other cores. */
+		__atomic_store_n(&cell->rights, keep, __ATOMIC_RELAXED);
 		rumkv_cell_revoke(cell, core, dropped);
 		rumkv_status_publish(cell);
 	}

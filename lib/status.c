@@ -48,7 +48,9 @@ void rumkv_status_publish(const struct rumkv_cell *cell)
 	struct rumkv_status_page *st = rumkv_machine.status;
 	struct rumkv_status_cell *e = &st->cell[cell->index];
 
-	rumkv_lock(NULL, &rumkv_machine.status_lock);
+	/* Always taken under the cell lock (or at boot), so no request can
+	 * reach the waiting core; it passes itself all the same. */
+	rumkv_lock(port_core_self(), &rumkv_machine.status_lock);
 	__atomic_store_n(&st->sequence, st->sequence + 1, __ATOMIC_RELAXED);
 	__atomic_thread_fence(__ATOMIC_RELEASE);
 	e->state = cell->state;

@@ -12,6 +12,11 @@
  * "FIFO not empty" and re-raised whenever a register access or new input
  * leaves it asserted. Baud rate, line control and DMA registers keep what
  * is written and do nothing.
+ *
+ * The cell's cores and the core that takes console input share the
+ * registers and the receive FIFO under the UART's lock; what the cell
+ * writes goes to its console line under the console lock (lib/console.c).
+ * The two locks are never held together.
  */
 #include "internal.h"
 
@@ -44,15 +49,19 @@ static uint32_t vuart_ris(const struct rumkv_vuart *u)
 	return INT_TX | (u->rx_count != 0 ? INT_RX | INT_RT : 0);
 }
 
-static void vuart_update_irq(struct rumkv_core *core)
+/* Is the interrupt line asserted? UART lock held. */
+static bool vuart_irq_level(const struct rumkv_vuart *u)
 {
-	struct rumkv_vuart *u = &core->cell->vuart;
-
-	if ((vuart_ris(u) & u->regs[UART_IMSC / 4]) != 0) {
-		port_virq_raise(core, rumkv_machine.plan->platform.uart_irq);
-	}
+	return (vuart_ris(u) & u->regs[UART_IMSC / 4]) != 0;
 }
 
+/* The registers kept as written: IBRD up to DMACR, but ICR. */
+static bool vuart_plain_reg(uint32_t off)
+{
+	return off >= UART_IBRD && off <= UART_DMACR && off != UART_ICR;
+}
+
+/* UART lock held. */
 static uint32_t vuart_read(struct rumkv_vuart *u, uint32_t off)
 {
 	uint32_t v;
@@ -68,7 +77,7 @@ static uint32_t vuart_read(struct rumkv_vuart *u, uint32_t off)
 		return v;
 	case UART_FR:
 		return FR_TXFE | (u->rx_count == 0 ? FR_RXFE : 0) |
-		       (u->rx_count == RUMKV_VUART_RX_SIZE ? FR_RXFF : 0);
+		       (u->rx_count >= RUMKV_VUART_RX_SIZE ? FR_RXFF : 0);
 	case UART_RIS:
 		return vuart_ris(u);
 	case UART_MIS:
@@ -77,7 +86,7 @@ static uint32_t vuart_read(struct rumkv_vuart *u, uint32_t off)
 		if (off >= UART_ID) {
 			return pl011_id[(off - UART_ID) / 4];
 		}
-		if (off >= UART_IBRD && off <= UART_DMACR && off != UART_ICR) {
+		if (vuart_plain_reg(off)) {
 			return u->regs[off / 4];
 		}
 		return 0;
@@ -86,48 +95,76 @@ static uint32_t vuart_read(struct rumkv_vuart *u, uint32_t off)
 
 int rumkv_vuart_access(struct rumkv_core *core, struct rumkv_mmio_access *acc)
 {
-	struct rumkv_vuart *u = &core->cell->vuart;
-	uint32_t off = (uint32_t)(acc->ipa - core->cell->plan->vuart_ipa);
+	struct rumkv_cell *cell = core->cell;
+	struct rumkv_vuart *u = &cell->vuart;
+	uint32_t off = (uint32_t)(acc->ipa - cell->plan->vuart_ipa);
+	bool raise;
 
 	if ((off & 3) != 0 || acc->size > 4) {
 		return RUMKV_EINVAL;
 	}
-	if ((core->cell->rights & RUMKV_RIGHT_CONSOLE) == 0) {
+	if ((__atomic_load_n(&cell->rights, __ATOMIC_RELAXED) &
+	     RUMKV_RIGHT_CONSOLE) == 0) {
 		rumkv_cell_violation(core, RUMKV_REASON_RIGHT_REVOKED,
 				     "UART access after pledging the console "
 				     "away");
 	}
+	/* A pledge on another core may drop the right from here on. If it
+	 * closes the UART first, the access does nothing (reads 0): it
+	 * neither prints (lib/console.c) nor raises the interrupt. */
+	if (acc->write && off == UART_DR) {
+		rumkv_console_vuart_put(core, (char)acc->value);
+	}
+	rumkv_lock(core, &u->lock);
 	if (!acc->write) {
-		acc->value = vuart_read(u, off);
-	} else if (off == UART_DR) {
-		char c = (char)acc->value;
-
-		rumkv_console_line_put(
-			core, core->cell->plan->name, &u->line, &c, 1,
-			(core->cell->plan->console & RUMKV_CONSOLE_INPUT) != 0);
-	} else if (off >= UART_IBRD && off <= UART_DMACR && off != UART_ICR) {
+		acc->value = u->closed ? 0 : vuart_read(u, off);
+	} else if (!u->closed && vuart_plain_reg(off)) {
 		u->regs[off / 4] = (uint32_t)acc->value;
 	}
-	vuart_update_irq(core);
+	raise = !u->closed && vuart_irq_level(u);
+	rumkv_unlock(&u->lock);
+	if (raise) {
+		port_virq_raise(core, rumkv_machine.plan->platform.uart_irq);
+	}
 	return 0;
+}
+
+void rumkv_vuart_clear(struct rumkv_core *self, struct rumkv_cell *cell,
+		       bool closed)
+{
+	struct rumkv_vuart *u = &cell->vuart;
+
+	rumkv_lock(self, &u->lock);
+	rumkv_memset(u->regs, 0, sizeof(u->regs));
+	rumkv_memset(u->rx, 0, sizeof(u->rx));
+	u->rx_head = 0;
+	u->rx_count = 0;
+	u->closed = closed;
+	rumkv_unlock(&u->lock);
 }
 
 void rumkv_console_input(struct rumkv_core *core, char c)
 {
 	struct rumkv_cell *cell = core->cell;
 	struct rumkv_vuart *u;
+	bool raise;
 
 	/* Input belongs to the cell the partition gave it to, which is the
-	 * cell on this core (the UART interrupt is routed there). */
-	if (cell == NULL || (cell->plan->console & RUMKV_CONSOLE_INPUT) == 0 ||
-	    cell->state != RUMKV_CELL_RUNNING) {
+	 * cell on this core (the UART interrupt is routed there), while it
+	 * holds the console right. */
+	if (cell == NULL || (cell->plan->console & RUMKV_CONSOLE_INPUT) == 0) {
 		return;
 	}
 	u = &cell->vuart;
-	if (u->rx_count < RUMKV_VUART_RX_SIZE) {
+	rumkv_lock(core, &u->lock);
+	if (!u->closed && u->rx_count < RUMKV_VUART_RX_SIZE) {
 		u->rx[(u->rx_head + u->rx_count) % RUMKV_VUART_RX_SIZE] =
 			(uint8_t)c;
 		u->rx_count++;
 	}
-	vuart_update_irq(core);
+	raise = !u->closed && vuart_irq_level(u);
+	rumkv_unlock(&u->lock);
+	if (raise) {
+		port_virq_raise(core, rumkv_machine.plan->platform.uart_irq);
+	}
 }

@@ -7,11 +7,13 @@
  * tool); the library never allocates. Each struct embeds its port's state
  * (`arch`), defined by the port in <rumkv/port_types.h>.
  *
- * Lock order (outer first): cell lock, then the console lock. No code
- * holds two cell locks. Every lock is taken with the core's interrupts
- * masked (all RumKV code runs masked), and a core spinning for a lock
- * keeps serving requests addressed to it (rumkv_core_serve), so two cores
- * of one cell waiting on each other cannot deadlock.
+ * Lock order (outer first): cell lock, status lock, a cell's UART lock,
+ * the console lock. No code holds two cell locks, and a core waits for a
+ * lock holding at most its own cell's lock. Every lock is taken with the
+ * core's interrupts masked (all RumKV code runs masked), and a core
+ * spinning for a lock keeps serving requests addressed to it (see
+ * rumkv_lock), so two cores of one cell waiting on each other cannot
+ * deadlock.
  */
 #ifndef RUMKV_CELL_H
 #define RUMKV_CELL_H
@@ -37,7 +39,9 @@ enum rumkv_core_state {
 
 struct rumkv_cell;
 
-/* A console line being assembled (lib/console.c). */
+/* A console line being assembled (lib/console.c). A core's hypercall line
+ * belongs to that core; a cell's UART line is shared by its cores and
+ * guarded by the console lock. len <= RUMKV_CONSOLE_LINE_MAX always. */
 struct rumkv_line {
 	uint32_t len;	/* bytes in buf */
 	uint32_t shown; /* bytes already on screen (the live line) */
@@ -45,10 +49,23 @@ struct rumkv_line {
 	char buf[RUMKV_CONSOLE_LINE_MAX];
 };
 
-/* State of a cell's emulated UART (lib/vuart.c). */
+/* A cell's share of the console (lib/console.c). Console lock. */
+struct rumkv_console_budget {
+	uint64_t busy_until;	/* counter value when its output is paid off */
+	uint32_t dropped_bytes; /* of lines not printed, since the summary */
+	uint32_t dropped_reports; /* RumKV lines about it not printed */
+	bool closed;		  /* pledged the console away: prints nothing */
+};
+
+/* State of a cell's emulated UART (lib/vuart.c). `lock` guards the
+ * registers and the receive FIFO (the cell's cores and the core taking
+ * console input share them); `line` is the console's (console lock).
+ * rx_head < RUMKV_VUART_RX_SIZE and rx_count <= RUMKV_VUART_RX_SIZE. */
 #define RUMKV_VUART_RX_SIZE 64u
 struct rumkv_vuart {
-	struct rumkv_line line;	 /* what the cell writes, one line at a time */
+	struct rumkv_line line; /* what the cell writes, one line at a time */
+	uint32_t lock;
+	bool closed;		 /* no more input: console pledged away */
 	uint32_t regs[0x4c / 4]; /* the plain read/write registers */
 	uint32_t rx_head;
 	uint32_t rx_count;
@@ -82,6 +99,7 @@ struct rumkv_cell {
 	struct rumkv_pt_pool pool;
 	struct rumkv_pt_pool pool_snapshot; /* pool state at first start */
 	struct rumkv_vuart vuart;
+	struct rumkv_console_budget console;
 	struct port_cell arch;
 };
 
@@ -105,9 +123,16 @@ struct rumkv_mmio_access {
 
 /* ---- Locks (lib/lock.c) ----------------------------------------------- */
 
-/* Takes spin lock `lock`; while it spins, `self` keeps serving requests
- * posted to it (and may park, never returning, if asked to park). `self`
- * may be NULL where no request can be pending (boot). */
+/* Fair (ticket) spin locks: a zero-initialised uint32_t is unlocked, and
+ * cores get a lock in the order they asked for it.
+ *
+ * rumkv_lock() takes `lock` for `self`, the calling core (never NULL).
+ * While it waits, `self` keeps serving the requests posted to it: it drops
+ * revoked interrupts at once, and if asked to park it acknowledges at
+ * once, waits for its turn, hands the lock on and parks (never returning).
+ * So a core waiting for a lock may hold no lock but its own cell's (the
+ * holder of a cell lock is never asked to park: only it posts requests to
+ * the cell's cores). */
 void rumkv_lock(struct rumkv_core *self, uint32_t *lock);
 void rumkv_unlock(uint32_t *lock);
 

@@ -143,6 +143,17 @@ void port_iommu_detach(struct rumkv_cell *cell, uint32_t stream);
  * UART's FIFO. The caller holds the console lock. */
 void port_console_write(const char *s, size_t len);
 
+/* ---- Time -------------------------------------------------------------- */
+
+/* A machine-wide counter that never goes back and never wraps in practice
+ * (AArch64: the generic timer's physical count, CNTPCT_EL0), for RumKV's
+ * rate limits (the cells' console budgets). Callable anywhere. */
+uint64_t port_counter_read(void);
+
+/* How many times a second port_counter_read() counts (AArch64:
+ * CNTFRQ_EL0, which the firmware sets). Callable anywhere. */
+uint64_t port_counter_freq(void);
+
 /* ---- Memory ------------------------------------------------------------ */
 
 /* Cleans (writes back) the data cache for [va, va + size) to the point of

@@ -14,21 +14,25 @@
 #include <stdlib.h>
 #include <string.h>
 
-struct fake_state fake;
+struct fake_state fake = {.counter_freq = 1000000000};
 
-/* The innermost fake_run(): where leaving hooks jump back to. */
-static jmp_buf *run_env;
+/* The innermost fake_run() of this thread: where leaving hooks jump back
+ * to, and the core it runs. */
+static _Thread_local jmp_buf *run_env;
+static _Thread_local struct rumkv_core *run_self;
 
 static void record(enum fake_event_kind kind, const struct rumkv_core *core,
 		   const struct rumkv_cell *cell, uint64_t a, uint64_t b)
 {
+	uint32_t i =
+		__atomic_fetch_add(&fake.event_count, 1u, __ATOMIC_RELAXED);
 	struct fake_event *e;
 
-	if (fake.event_count == FAKE_MAX_EVENTS) {
+	if (i >= FAKE_MAX_EVENTS) {
 		fprintf(stderr, "fake port: event log full\n");
 		abort();
 	}
-	e = &fake.events[fake.event_count++];
+	e = &fake.events[i];
 	e->kind = kind;
 	e->core = core != NULL ? (int)core->index : -1;
 	e->cell = cell != NULL ? (int)cell->index
@@ -64,17 +68,17 @@ enum fake_event_kind fake_run(struct rumkv_core *self, void (*fn)(void *),
 {
 	jmp_buf env;
 	jmp_buf *outer = run_env;
-	struct rumkv_core *outer_self = fake.self;
+	struct rumkv_core *outer_self = run_self;
 	int how;
 
 	run_env = &env;
-	fake.self = self;
+	run_self = self;
 	how = setjmp(env);
 	if (how == 0) {
 		fn(arg);
 	}
 	run_env = outer;
-	fake.self = outer_self;
+	run_self = outer_self;
 	return (enum fake_event_kind)how;
 }
 
@@ -151,7 +155,7 @@ void port_boot_done(void)
 
 struct rumkv_core *port_core_self(void)
 {
-	return fake.self;
+	return run_self;
 }
 
 static void boot_secondary(void *core)
@@ -187,7 +191,7 @@ void port_core_wait(struct rumkv_core *core)
 
 void port_cpu_relax(void)
 {
-	fake.relax_count++;
+	__atomic_fetch_add(&fake.relax_count, 1u, __ATOMIC_RELAXED);
 }
 
 void port_core_kick(struct rumkv_core *target)
@@ -274,13 +278,29 @@ void port_iommu_detach(struct rumkv_cell *cell, uint32_t stream)
 	record(FAKE_IOMMU_DETACH, NULL, cell, stream, 0);
 }
 
+/* ---- time ---- */
+
+uint64_t port_counter_read(void)
+{
+	return __atomic_load_n(&fake.counter, __ATOMIC_RELAXED);
+}
+
+uint64_t port_counter_freq(void)
+{
+	return fake.counter_freq;
+}
+
 /* ---- console and memory ---- */
 
+/* RumKV calls it with the console lock held: no two threads at once. */
 void port_console_write(const char *s, size_t len)
 {
 	size_t room = FAKE_CONSOLE_SIZE - 1 - fake.console_len;
 	size_t n = len < room ? len : room;
 
+	if (fake.console_hook != NULL) {
+		fake.console_hook(s, len);
+	}
 	memcpy(fake.console + fake.console_len, s, n);
 	fake.console_len += (uint32_t)n;
 	fake.console[fake.console_len] = '\0';

@@ -8,8 +8,10 @@
  * started the RumKV code, which returns that event's kind: a test runs a
  * trap handler with fake_run() and sees how the core left RumKV.
  *
- * Other cores do not run concurrently. Kicking a core serves its pending
- * requests at once, as the real core would on its next trap.
+ * Kicking a core serves its pending requests at once, as the real core
+ * would on its next trap. Tests may run cores concurrently on threads:
+ * each thread has its own fake_run() and port_core_self(), and the event
+ * log takes events from any thread (read it once the threads are done).
  */
 #ifndef FAKE_PORT_H
 #define FAKE_PORT_H
@@ -54,19 +56,23 @@ struct fake_state {
 	uint32_t event_count;
 	char console[FAKE_CONSOLE_SIZE]; /* NUL-terminated */
 	uint32_t console_len;
-	struct rumkv_core *self; /* the core running RumKV code */
-	uint64_t guest_pc;	 /* what port_core_guest_pc() reports */
-	uint8_t *ram;		 /* the machine's RAM, seen by RumKV */
-	uint64_t ram_base;	 /* its physical address */
+	uint64_t guest_pc; /* what port_core_guest_pc() reports */
+	uint8_t *ram;	   /* the machine's RAM, seen by RumKV */
+	uint64_t ram_base; /* its physical address */
 	uint64_t ram_size;
 	int console_init_result; /* what the hooks return */
 	int machine_init_result;
-	uint64_t relax_count; /* calls of port_cpu_relax() */
+	uint64_t relax_count;  /* calls of port_cpu_relax(); atomic */
+	uint64_t counter;      /* what port_counter_read() returns */
+	uint64_t counter_freq; /* port_counter_freq(); 1 GHz at first */
+	/* Called by port_console_write() before it writes, if set. */
+	void (*console_hook)(const char *s, size_t len);
 };
 
 extern struct fake_state fake;
 
-/* Empties the event log and console; keeps `ram`. */
+/* Empties the event log and console; keeps `ram`, the counter and the
+ * hook. */
 void fake_reset(void);
 
 /* Runs fn(arg) as RumKV code on `self` and returns how it left: FAKE_RETURNED,
