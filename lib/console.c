@@ -33,9 +33,9 @@
 
 #include <stdarg.h>
 
-#define BUDGET_RATE 1024u  /* bytes a second, sustained */
-#define BUDGET_BURST_S 64u /* seconds of BUDGET_RATE that can go at once */
-#define REPORT_COST 1024u  /* a RumKV line about a cell: a second's worth */
+#define BUDGET_RATE 4096u  /* bytes a second, sustained */
+#define BUDGET_BURST_S 16u /* seconds of BUDGET_RATE that can go at once */
+#define REPORT_COST 4096u  /* a RumKV line about a cell: a second's worth */
 #define SUMMARY_COST 112u  /* at most, "rumkv: " and "\n" included */
 
 /* The partial line being shown live, and its cell's name. Console lock. */
@@ -132,8 +132,6 @@ static bool cell_may_print(struct rumkv_cell *cell, uint32_t cost,
 {
 	struct rumkv_console_budget *b = &cell->console;
 	bool drops = b->dropped_bytes != 0 || b->dropped_reports != 0;
-	char text[SUMMARY_COST];
-	size_t n;
 
 	if (drops) {
 		cost += SUMMARY_COST + open_line_cost();
@@ -145,11 +143,12 @@ static bool cell_may_print(struct rumkv_cell *cell, uint32_t cost,
 		return false;
 	}
 	if (drops) {
-		n = rumkv_snprintf(text, sizeof(text),
-				   "cell %s: over its console budget, dropped "
-				   "%u bytes and %u RumKV lines",
-				   cell->plan->name, b->dropped_bytes,
-				   b->dropped_reports);
+		char text[SUMMARY_COST];
+		size_t n = rumkv_snprintf(
+			text, sizeof(text),
+			"cell %s: over its console budget, dropped "
+			"%u bytes and %u RumKV lines",
+			cell->plan->name, b->dropped_bytes, b->dropped_reports);
 		log_line(text, n);
 		b->dropped_bytes = 0;
 		b->dropped_reports = 0;

@@ -204,11 +204,9 @@ static void trap_data_abort(struct rumkv_core *core, struct trap_frame *f,
 		 * is read or written. */
 		acc.size = 0;
 		if (vgic_mmio(core, &acc)) {
-			violation(
-				RUMKV_REASON_BAD_MMIO,
-				"interrupt controller access of unknown size "
-				"by an instruction RumKV cannot emulate (use "
-				"plain LDR/STR)");
+			violation(RUMKV_REASON_BAD_MMIO,
+				  "interrupt controller access of unknown size "
+				  "(a pair or writeback: use LDR/STR)");
 		}
 	}
 	if ((iss & DABT_S1PTW) != 0) {

@@ -21,9 +21,12 @@
  * RumKV code runs through el2_run() on one "current" core at a time. Code
  * that never returns on hardware (entering a cell, parking, powering off)
  * jumps back to the el2_run() that started it, which says how the core
- * left. Runs nest: a hook can run another core's code in the middle of
- * an access (races); a nested run that spins on a lock the outer one holds
- * is abandoned (EL2_BLOCKED) and can be run again afterwards.
+ * left. Runs nest (a kick serves the target's requests at once, on the
+ * target). A hook can also start another core's code in the middle of an
+ * access (races) with el2_spawn(): it runs on a stack of its own, and if
+ * it spins for a lock the interrupted code holds it waits, suspended,
+ * until el2_finish_spawned() resumes it once that code is done, as a
+ * second core would wait its turn.
  */
 #ifndef EL2_H
 #define EL2_H
@@ -42,7 +45,6 @@ enum el2_exit {
 	EL2_ENTERED,	  /* the core entered its cell at a start address */
 	EL2_PARKED,	  /* the core parked (its cell ended, CPU_OFF, ...) */
 	EL2_OFF,	  /* the machine powered off */
-	EL2_BLOCKED,	  /* a nested run spun on a lock held outside it */
 };
 
 enum { EL2_A = 0, EL2_B = 1, EL2_C = 2 };
@@ -120,6 +122,12 @@ bool el2_console_has(const char *s);
 /* ---- running RumKV code ---- */
 
 enum el2_exit el2_run(struct rumkv_core *core, void (*fn)(void *), void *arg);
+/* Runs test code `fn` (which makes its own el2_* calls) as another core
+ * would, now: true if it completed, false if it waits for a lock and will
+ * complete in el2_finish_spawned(). */
+bool el2_spawn(void (*fn)(void));
+/* Resumes every waiting spawned run until all have completed. */
+void el2_finish_spawned(void);
 /* A parked core wakes (after a kick): it enters its cell if asked to. */
 enum el2_exit el2_run_parked(struct rumkv_core *core);
 

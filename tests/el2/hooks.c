@@ -17,12 +17,17 @@
 #include <rumkv/rumkv.h>
 
 #include <setjmp.h>
+#include <stdlib.h>
 #include <string.h>
+#include <ucontext.h>
 
-/* A nested run spinning this often for a lock waits for its outer run. */
-#define NESTED_SPIN_LIMIT 10000u
-/* An outermost run spinning this often never gets its lock. */
+/* A spawned run spinning this often for a lock waits for the code that
+ * spawned it: it is suspended and resumed by el2_finish_spawned(). */
+#define SPAWNED_SPIN_LIMIT 10000u
+/* A run spinning this often (and not spawned) never gets its lock. */
 #define SPIN_LIMIT 10000000u
+#define SPAWN_MAX 8u
+#define SPAWN_STACK_SIZE (512u * 1024u)
 
 struct run {
 	jmp_buf env;
@@ -30,7 +35,40 @@ struct run {
 	uint64_t spins;
 };
 
+/* A piece of test code run as if on another physical core at the same
+ * time: on a stack of its own, so that when it spins for a lock the code
+ * that spawned it holds, it can wait (suspended) while that code runs on
+ * and releases the lock, exactly as a second core would. RumKV's locks
+ * are tickets: a waiter cannot be abandoned and run again. */
+struct spawned {
+	ucontext_t ctx;
+	ucontext_t back; /* where it returns to when it waits or ends */
+	void (*fn)(void);
+	struct run *innermost;	/* its runs, while it waits */
+	struct el2_cpu *cpu;	/* its current core, while it waits */
+	const void *back_stack; /* the spawner's stack, for ASan */
+	size_t back_size;
+	void *fake; /* ASan's fake stack of the run, while it waits */
+	bool waiting;
+	bool done;
+	char *stack;
+};
+
 static struct run *innermost;
+static struct spawned spawns[SPAWN_MAX];
+static unsigned spawn_count;
+static struct spawned *current_spawn;
+
+#if defined(__SANITIZE_ADDRESS__)
+#include <sanitizer/common_interface_defs.h>
+#define FIBER_START(save, bottom, size) \
+	__sanitizer_start_switch_fiber((save), (bottom), (size))
+#define FIBER_FINISH(save, bottom, size) \
+	__sanitizer_finish_switch_fiber((save), (bottom), (size))
+#else
+#define FIBER_START(save, bottom, size) ((void)(save))
+#define FIBER_FINISH(save, bottom, size) ((void)(save))
+#endif
 
 enum el2_exit el2_run(struct rumkv_core *core, void (*fn)(void *), void *arg)
 {
@@ -47,6 +85,90 @@ enum el2_exit el2_run(struct rumkv_core *core, void (*fn)(void *), void *arg)
 	innermost = r.outer;
 	el2_cpu_current = saved;
 	return (enum el2_exit)how;
+}
+
+/* Switches from the spawner into `sp` (first start or resumption). */
+static void spawn_enter(struct spawned *sp)
+{
+	struct run *my_innermost = innermost;
+	struct el2_cpu *my_cpu = el2_cpu_current;
+	struct spawned *my_spawn = current_spawn;
+	void *fake = NULL;
+
+	innermost = sp->innermost;
+	el2_cpu_current = sp->cpu;
+	current_spawn = sp;
+	sp->waiting = false;
+	FIBER_START(&fake, sp->stack, SPAWN_STACK_SIZE);
+	swapcontext(&sp->back, &sp->ctx);
+	FIBER_FINISH(fake, NULL, NULL);
+	sp->innermost = innermost;
+	sp->cpu = el2_cpu_current;
+	innermost = my_innermost;
+	el2_cpu_current = my_cpu;
+	current_spawn = my_spawn;
+}
+
+/* From inside `sp`: back to whoever entered it last. */
+static void spawn_leave(struct spawned *sp, bool done)
+{
+	sp->done = done;
+	sp->waiting = !done;
+	FIBER_START(done ? NULL : &sp->fake, sp->back_stack, sp->back_size);
+	swapcontext(&sp->ctx, &sp->back);
+	FIBER_FINISH(sp->fake, &sp->back_stack, &sp->back_size);
+}
+
+static void spawn_main(void)
+{
+	struct spawned *sp = current_spawn;
+
+	FIBER_FINISH(NULL, &sp->back_stack, &sp->back_size);
+	sp->fn();
+	spawn_leave(sp, true);
+}
+
+bool el2_spawn(void (*fn)(void))
+{
+	struct spawned *sp;
+
+	if (spawn_count == SPAWN_MAX) {
+		el2_fail("more than %u spawned runs", SPAWN_MAX);
+	}
+	sp = &spawns[spawn_count++];
+	if (sp->stack == NULL) {
+		sp->stack = malloc(SPAWN_STACK_SIZE);
+	}
+	getcontext(&sp->ctx);
+	sp->ctx.uc_stack.ss_sp = sp->stack;
+	sp->ctx.uc_stack.ss_size = SPAWN_STACK_SIZE;
+	sp->ctx.uc_link = NULL;
+	sp->fn = fn;
+	sp->innermost = NULL;
+	sp->cpu = NULL;
+	sp->done = false;
+	makecontext(&sp->ctx, spawn_main, 0);
+	spawn_enter(sp);
+	return sp->done;
+}
+
+void el2_finish_spawned(void)
+{
+	for (unsigned round = 0; round < 1000; round++) {
+		bool left = false;
+
+		for (unsigned i = 0; i < spawn_count; i++) {
+			if (!spawns[i].done) {
+				spawn_enter(&spawns[i]);
+				left |= !spawns[i].done;
+			}
+		}
+		if (!left) {
+			spawn_count = 0;
+			return;
+		}
+	}
+	el2_fail("spawned runs never got their locks");
 }
 
 static RUMKV_NORETURN void leave(enum el2_exit how)
@@ -128,8 +250,10 @@ void port_cpu_relax(void)
 		return;
 	}
 	r->spins++;
-	if (r->outer != NULL && r->spins > NESTED_SPIN_LIMIT) {
-		leave(EL2_BLOCKED);
+	if (current_spawn != NULL && r->spins > SPAWNED_SPIN_LIMIT) {
+		r->spins = 0;
+		spawn_leave(current_spawn, false);
+		return;
 	}
 	if (r->spins > SPIN_LIMIT) {
 		el2_fail("core %d spins forever (a lock nobody releases?)",

@@ -444,7 +444,13 @@ static enum el2_exit pledge(struct rumkv_core *core, uint64_t keep)
  * distributor access core Y pledges a right away. */
 static struct rumkv_core *race_x, *race_y;
 static uint64_t race_keep;
-static bool race_armed, race_y_pending;
+static bool race_armed;
+
+/* Core Y's pledge, started on Y as if at the same time as X's access. */
+static void race_pledge(void)
+{
+	(void)pledge(race_y, race_keep);
+}
 
 static void race_hook(const struct gicm_access *a)
 {
@@ -453,7 +459,7 @@ static void race_hook(const struct gicm_access *a)
 		return;
 	}
 	race_armed = false;
-	race_y_pending = pledge(race_y, race_keep) == EL2_BLOCKED;
+	(void)el2_spawn(race_pledge);
 }
 
 static enum el2_exit op_race(struct rumkv_core *x_core, struct input *in)
@@ -475,15 +481,12 @@ static enum el2_exit op_race(struct rumkv_core *x_core, struct input *in)
 	race_y = y;
 	race_keep = el2.cell_state[hostile].rights & u64(in);
 	race_armed = true;
-	race_y_pending = false;
 	f.x[2] = 0xffffffffu;
 	gicm.on_access = race_hook;
 	how = el2_dabt(x_core, &d, &f);
 	gicm.on_access = NULL;
 	race_armed = false;
-	if (race_y_pending && running(y)) {
-		(void)pledge(y, race_keep);
-	}
+	el2_finish_spawned();
 	return how;
 }
 

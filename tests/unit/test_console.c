@@ -158,3 +158,156 @@ Test(console, uart_needs_the_console_right)
 	cr_assert_eq(fake_run(u.core, emulate, &u), FAKE_WAIT, "the cell ends");
 	cr_assert_eq(fm_cell(FM_A)->reason, RUMKV_REASON_RIGHT_REVOKED);
 }
+
+/* ---- hostile writers: the shared UART line (issue 11, item 1) ---- */
+
+static bool vuart_regs_untouched(const struct rumkv_vuart *u)
+{
+	uint32_t i;
+
+	/* DR..IFLS-1 (0x00-0x20) are never kept: only an overflow of the
+	 * line writes them. */
+	for (i = 0; i < 0x24 / 4; i++) {
+		if (u->regs[i] != 0) {
+			return false;
+		}
+	}
+	return true;
+}
+
+/* Racing cores could leave the shared line at (or past) its end: a core
+ * that read len = 119 stores len = 120 after another core has emitted and
+ * emptied it, and the next byte then went to buf[120] and on, because
+ * "full" was tested with ==. Whatever len holds, no byte may be stored
+ * past the buffer. */
+Test(console, uart_line_never_writes_past_its_end)
+{
+	struct rumkv_vuart *u;
+	char *nl;
+
+	boot_with_vuarts();
+	u = &fm_cell(FM_C)->vuart;
+	memset(u->line.buf, 'o', sizeof(u->line.buf));
+	u->line.len = RUMKV_CONSOLE_LINE_MAX; /* what the race leaves */
+	type_out(fm_core(FM_C, 0), "xxxxxxxxxxxxxxxxxxxxxxxx");
+	cr_assert_leq(u->line.len, RUMKV_CONSOLE_LINE_MAX);
+	cr_assert(vuart_regs_untouched(u), "bytes went past the line");
+	nl = strchr(fake.console, '\n');
+	cr_assert_not_null(nl, "the full line goes out: %s", fake.console);
+	cr_assert_eq(nl - fake.console, 4 + RUMKV_CONSOLE_LINE_MAX,
+		     "a line holds at most %u bytes", RUMKV_CONSOLE_LINE_MAX);
+}
+
+Test(console, long_uart_lines_wrap_at_the_line_size)
+{
+	char want[2 * (4 + RUMKV_CONSOLE_LINE_MAX + 1) + 1];
+	uint32_t i;
+
+	boot_with_vuarts();
+	for (i = 0; i < 2 * RUMKV_CONSOLE_LINE_MAX; i++) {
+		uart(fm_core(FM_C, i % 2), 0x00, true, 'a' + i % 26);
+	}
+	cr_assert_leq(fm_cell(FM_C)->vuart.line.len, RUMKV_CONSOLE_LINE_MAX);
+	for (i = 0; i < 2; i++) {
+		char *p = want + i * (4 + RUMKV_CONSOLE_LINE_MAX + 1);
+		uint32_t j;
+
+		memcpy(p, "[C] ", 4);
+		for (j = 0; j < RUMKV_CONSOLE_LINE_MAX; j++) {
+			p[4 + j] = 'a' + (i * RUMKV_CONSOLE_LINE_MAX + j) % 26;
+		}
+		p[4 + RUMKV_CONSOLE_LINE_MAX] = '\n';
+	}
+	want[sizeof(want) - 1] = '\0';
+	cr_assert_str_eq(fake.console, want);
+	cr_assert(vuart_regs_untouched(&fm_cell(FM_C)->vuart));
+}
+
+/* ---- each cell's share of the console (issue 11, item 7) ---- */
+
+static uint32_t lines_of(const char *tag)
+{
+	uint32_t n = 0;
+	size_t len = strlen(tag);
+
+	for (const char *p = fake.console; p != NULL && *p != '\0';) {
+		n += strncmp(p, tag, len) == 0;
+		p = strchr(p, '\n');
+		p = p != NULL ? p + 1 : NULL;
+	}
+	return n;
+}
+
+/* A flooding cell gets its burst and then loses lines, counted; another
+ * cell's lines all go out meanwhile; once the flooder's budget has room
+ * again, the count is reported before its next line. */
+Test(console, a_flood_is_bounded_and_counted)
+{
+	uint32_t flooded = 0;
+	uint32_t victim = 0;
+	uint32_t summaries = 0;
+
+	fm_boot_all();
+	fake.counter = 1000;
+	fake_reset();
+	for (uint32_t i = 0; i < 4000; i++) {
+		put(fm_core(FM_B, i % 2),
+		    "flood flood flood flood flood flood\n");
+		if (i % 100 == 0) {
+			put(fm_core(FM_C, 0), "victim\n");
+			/* The fake console holds 64 KiB: count as we go. */
+			flooded += lines_of("[B] flood");
+			victim += lines_of("[C] victim");
+			summaries += lines_of("rumkv: cell B");
+			fake_reset();
+		}
+	}
+	flooded += lines_of("[B] flood");
+	/* A line costs its bytes on screen: "[B] ", 35 bytes and the end. */
+	cr_assert_eq(victim, 40, "every victim line went out");
+	cr_assert_lt(flooded, 4000, "the flood was cut");
+	cr_assert_geq(flooded * 40, 16u * 4096 - 64,
+		      "the burst (16 s at 4 KiB/s) went out: %u lines",
+		      flooded);
+	cr_assert_leq(flooded * 40, 16u * 4096 + 64,
+		      "no more than the burst: %u lines", flooded);
+	cr_assert_eq(summaries, 0, "no summary while the flood goes on");
+
+	fake_reset();
+	fake.counter += fake.counter_freq; /* a second later */
+	put(fm_core(FM_B, 0), "after\n");
+	cr_assert(strstr(fake.console, "rumkv: cell B: over its console "
+				       "budget, dropped ") == fake.console,
+		  "the summary comes first: %s", fake.console);
+	cr_assert(strstr(fake.console, "[B] after\n") != NULL, "%s",
+		  fake.console);
+}
+
+/* A cell resetting itself in a loop makes RumKV print a line each time:
+ * those count against its budget too, and are summarised. */
+static void reset_core(void *core)
+{
+	rumkv_cell_system_off(core, true);
+}
+
+Test(console, reports_about_a_cell_are_bounded)
+{
+	fm_boot_all();
+	fake.counter = 1000;
+	fake_reset();
+	for (uint32_t i = 0; i < 200; i++) {
+		struct rumkv_core *c0 = fm_core(FM_C, 0);
+
+		/* The resetting core starts the cell again itself. */
+		cr_assert_eq(fake_run(c0, reset_core, c0), FAKE_ENTER);
+		fake.counter +=
+			fake.counter_freq / 100; /* 100 resets a second */
+	}
+	cr_assert_eq(fm_cell(FM_C)->state, RUMKV_CELL_RUNNING);
+	cr_assert_lt(lines_of("rumkv: cell C reset"), 40,
+		     "%u reset lines for 200 resets in 2 s",
+		     lines_of("rumkv: cell C reset"));
+	cr_assert_geq(lines_of("rumkv: cell C reset"), 16);
+	put(fm_core(FM_B, 0), "B is not affected\n");
+	cr_assert(strstr(fake.console, "[B] B is not affected\n") != NULL);
+}
