@@ -406,9 +406,10 @@ void sleep_ms(uint64_t ms)
 	}
 }
 
-void guest_exception(uint64_t kind, uint64_t esr, uint64_t elr, uint64_t far);
-
-void guest_exception(uint64_t kind, uint64_t esr, uint64_t elr, uint64_t far)
+/* The default: no exception but IRQs is expected. Weak, so that a guest
+ * program can define its own (guest.h). */
+__attribute__((weak)) uint64_t guest_exception(uint64_t kind, uint64_t esr,
+					       uint64_t elr, uint64_t far)
 {
 	gprintf("guest: unexpected exception %llu: ESR 0x%llx ELR 0x%llx "
 		"FAR 0x%llx\n",

@@ -5,6 +5,9 @@
  * same binary runs wherever a cell's RAM is), .bss, a stack per vcore.
  * EL1, MMU off, x0 = the cell's device tree.
  *
+ * Symbols are reached with ADRP (+-4 GiB, the image is 4 KiB aligned):
+ * a guest's .bss may be larger than ADR's 1 MiB.
+ *
  * The very first instruction reads the virtual counter, kept in
  * guest_entry_counter: how long the platform (or RumKV) took from reset
  * to this image, for boot-time measurements.
@@ -28,8 +31,10 @@ entry:
 	mov	x19, x0
 	adr	x10, _start
 	/* Apply R_AARCH64_RELATIVE relocations: *(base + off) = base + addend. */
-	adr	x11, __rela_start
-	adr	x12, __rela_end
+	adrp	x11, __rela_start
+	add	x11, x11, :lo12:__rela_start
+	adrp	x12, __rela_end
+	add	x12, x12, :lo12:__rela_end
 1:	cmp	x11, x12
 	b.hs	2f
 	ldp	x13, x14, [x11], #16
@@ -39,8 +44,10 @@ entry:
 	add	x15, x15, x10
 	str	x15, [x10, x13]
 	b	1b
-2:	adr	x11, __bss_start
-	adr	x12, __bss_end
+2:	adrp	x11, __bss_start
+	add	x11, x11, :lo12:__bss_start
+	adrp	x12, __bss_end
+	add	x12, x12, :lo12:__bss_end
 3:	cmp	x11, x12
 	b.hs	4f
 	str	xzr, [x11], #8
@@ -66,11 +73,13 @@ set_stack:
 	mrs	x9, mpidr_el1
 	and	x9, x9, #(MAX_VCORES - 1)
 	add	x9, x9, #1
-	adr	x10, __stacks
+	adrp	x10, __stacks
+	add	x10, x10, :lo12:__stacks
 	mov	x11, #STACK_SIZE
 	madd	x10, x9, x11, x10
 	mov	sp, x10
-	adr	x10, guest_vectors
+	adrp	x10, guest_vectors
+	add	x10, x10, :lo12:guest_vectors
 	msr	vbar_el1, x10
 	isb
 	ret

@@ -1,8 +1,11 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * EL1 exception vectors of the bare-metal guests: IRQs go to
- * guest_irq(); anything else is reported by guest_exception() with its
- * ESR, ELR and FAR.
+ * guest_irq(); anything else to guest_exception() with its ESR, ELR and
+ * FAR. By default that reports it and ends the cell; a guest that wants
+ * to survive an exception (the hostile test guest skips UNDEFINED
+ * instructions) defines its own guest_exception, which returns where to
+ * resume: the saved registers are restored and ELR_EL1 is set to it.
  */
 .macro enter kind
 	stp	x29, x30, [sp, #-16]!
@@ -62,7 +65,13 @@ vector_common:
 	cmp	x0, #1
 	b.ne	1f
 	bl	guest_irq
-	ldp	x18, xzr, [sp], #16
+	b	2f
+1:	mrs	x1, esr_el1
+	mrs	x2, elr_el1
+	mrs	x3, far_el1
+	bl	guest_exception
+	msr	elr_el1, x0
+2:	ldp	x18, xzr, [sp], #16
 	ldp	x16, x17, [sp], #16
 	ldp	x14, x15, [sp], #16
 	ldp	x12, x13, [sp], #16
@@ -74,8 +83,3 @@ vector_common:
 	ldp	x0, x1, [sp], #16
 	ldp	x29, x30, [sp], #16
 	eret
-1:	mrs	x1, esr_el1
-	mrs	x2, elr_el1
-	mrs	x3, far_el1
-	bl	guest_exception
-	b	.

@@ -307,8 +307,7 @@ static RUMKV_NORETURN void bad_size(const char *frame, uint32_t off,
 				    uint8_t size)
 {
 	aarch64_mmio_refuse("interrupt controller access of %u bytes at "
-			    "%s+0x%x: not a size and alignment the GIC allows "
-			    "there",
+			    "%s+0x%x: size or alignment not allowed there",
 			    size, frame, off);
 }
 

@@ -12,9 +12,13 @@
  *   test=touch      after beats, reads (op=read) or writes (op=write) addr=
  *   test=cpu-on     PSCI CPU_ON/AFFINITY_INFO on its own and other cores
  *   test=calls      unknown hypercalls, SMC conduit, bad arguments
- *   test=sysreg     writes an implementation-defined system register
+ *   test=sysreg     ACTLR_EL1, an implementation-defined register and an
+ *                   implementation-defined SYS instruction, each probed
  *   test=widen      pledges compute-only, then asks for the network back
- *   test=sgi        IPIs between its own vcores, and to a vcore it lacks
+ *   test=sgi        IPIs between its own vcores, and to vcores it lacks;
+ *                   whether SGI 15 (RumKV's) is sent is measured by the
+ *                   receiver's own trap count (RUMKV_HC_STATS), whether it
+ *                   arrives by its acknowledgements
  *   test=status     prints the status page (peers' state and rights)
  *   test=pledge-touch  reads the virtio device at dev=, pledges compute
  *                   only, computes, reads the device again
@@ -24,12 +28,26 @@
  *                   until it has ended; with beat=N, a heartbeat every
  *                   N polls (50 ms each) as well
  *   test=rtc-irq    takes a PL031 alarm interrupt, arms another, pledges
- *                   the RTC away and counts interrupts that still arrive
+ *                   the RTC away, counts interrupts that still arrive and
+ *                   reads the RTC (which ends the cell)
+ *   test=rtc-owner  takes PL031 alarms for ms= milliseconds, printing each,
+ *                   and compares its view of IRQ 34 at the end with the
+ *                   start
+ *   test=restart-check  prints its status entry (restarts, rights) and the
+ *                   RTC's ID, pledges the RTC away and reads addr=
+ *   test=beat       heartbeats with their time (t= ms of the virtual
+ *                   counter) every period= ms until cell until= has ended
+ *                   and it has beaten min= times (or beats=N); rtc=1: PL031
+ * alarms too; spi=N: pends its own SPI N each beat (not with pend=0) and counts
+ *                   it; checks its
+ *                   interrupts' enable, priority and route never change,
+ *                   and counts SGIs no one of its own sent
  *   test=irq-count  enables interrupt irq= and counts what arrives for
  *                   ms= milliseconds
  *   test=gic-pair   a store pair (STP) to the distributor: ended
- *   test=gic-poke   tries to enable, pend and route interrupt irq= of
- *                   another cell through the distributor, reads back
+ *   test=gic-poke   tries to enable, pend, route, disable, activate,
+ *                   re-prioritise, reconfigure and regroup interrupt irq=
+ *                   of another cell through the distributor, reads back
  *   test=parked-level  routes the RTC's level-triggered alarm to vcore 1,
  *                   powers vcore 1 off, lets the alarm fire at it while
  *                   it is off, and powers it on again
@@ -42,6 +60,12 @@ static volatile uint64_t race_writes;
 static volatile unsigned race_go;
 static volatile unsigned rtc_irqs;
 static volatile unsigned vcore1_starts;
+static volatile bool rtc_owned = true; /* guest_irq may clear its alarm */
+static volatile uint32_t beat_spi;     /* test=beat's own SPI, or 0 */
+static volatile unsigned spi_irqs;
+/* Probes of instructions that may be UNDEFINED (guest_exception). */
+static volatile bool probing;
+static volatile uint64_t probe_esr;
 
 #define RTC_BASE 0x09010000ull
 #define RTC_IRQ 34u
@@ -125,31 +149,88 @@ static void test_calls(void)
 		r.x1 != 0);
 }
 
-/* Registers RumKV traps but a kernel may use: each gets an architectural
- * answer, never the end of the cell. */
+/* Brackets an instruction that may be UNDEFINED: guest_exception skips
+ * it and keeps its ESR. */
+static void probe_begin(void)
+{
+	probe_esr = 0;
+	probing = true;
+	__asm__ volatile("" ::: "memory");
+}
+
+static uint64_t probe_end(void)
+{
+	__asm__ volatile("" ::: "memory");
+	probing = false;
+	return probe_esr;
+}
+
+uint64_t guest_exception(uint64_t kind, uint64_t esr, uint64_t elr,
+			 uint64_t far)
+{
+	if (kind == 0 && probing) {
+		probe_esr = esr | 1ull << 63; /* "taken", even for ESR 0 */
+		return elr + 4;
+	}
+	gprintf("guest: unexpected exception %llu: ESR 0x%llx ELR 0x%llx "
+		"FAR 0x%llx\n",
+		(unsigned long long)kind, (unsigned long long)esr,
+		(unsigned long long)elr, (unsigned long long)far);
+	guest_exit();
+}
+
+static const char *undef_or(uint64_t esr, const char *otherwise)
+{
+	return esr != 0 ? "undefined" : otherwise;
+}
+
+/* The trapped system registers EL2-SPEC names: ACTLR_EL1 reads its real
+ * value and ignores writes; implementation-defined registers are RAZ/WI;
+ * an implementation-defined SYS instruction is UNDEFINED. None ends the
+ * cell. */
+/* Reads ACTLR_EL1; `v` stays if the read is UNDEFINED. */
+static uint64_t read_actlr(uint64_t v)
+{
+	__asm__ volatile("mrs %0, actlr_el1" : "+r"(v));
+	return v;
+}
+
 static void test_sysreg(void)
 {
-	uint64_t actlr;
-	uint64_t impdef;
-	uint64_t pmcr;
-	uint64_t oslsr;
-	uint64_t mdscr;
+	uint64_t before, after, impdef = 0x5a5a;
+	uint64_t e1, e2, e3;
+	uint64_t pmcr, oslsr, mdscr;
 
 	gprintf("writing ACTLR_EL1\n");
-	__asm__ volatile("msr actlr_el1, %0" ::"r"(1ull));
-	__asm__ volatile("mrs %0, actlr_el1" : "=r"(actlr));
-	/* CPUECTLR_EL1 on a Cortex-A57: implementation defined. */
-	__asm__ volatile("mrs %0, s3_1_c15_c2_1" : "=r"(impdef));
-	__asm__ volatile("msr s3_1_c15_c2_1, %0" ::"r"(~0ull));
-	__asm__ volatile("mrs %0, pmcr_el0" : "=r"(pmcr));
+	probe_begin();
+	before = read_actlr(0x5a5a);
+	__asm__ volatile("msr actlr_el1, %0" ::"r"(~before));
+	after = read_actlr(0xa5a5);
+	e1 = probe_end();
+	gprintf("ACTLR_EL1 0x%llx, after writing ~it: %s\n",
+		(unsigned long long)before,
+		undef_or(e1, after == before ? "unchanged" : "changed"));
+	probe_begin();
+	__asm__ volatile("msr s3_1_c15_c2_0, %0" ::"r"(~0ull));
+	__asm__ volatile("mrs %0, s3_1_c15_c2_0" : "+r"(impdef));
+	e2 = probe_end();
+	gprintf("S3_1_C15_C2_0 after writing ~0: %s 0x%llx\n",
+		undef_or(e2, "reads"), (unsigned long long)impdef);
+	probe_begin();
+	__asm__ volatile("sys #0, c11, c0, #0, %0" ::"r"(0ull));
+	e3 = probe_end();
+	gprintf("SYS #0, C11, C0, #0: %s (EC 0x%llx)\n",
+		undef_or(e3, "executed"),
+		(unsigned long long)(e3 >> 26 & 0x3f));
+	/* The PMU (MDCR_EL2.TPM) and the debug and OS-lock registers (TDA,
+	 * TDOSA) are not offered: they read as zero and ignore writes. */
 	__asm__ volatile("msr pmcr_el0, %0" ::"r"(1ull));
+	__asm__ volatile("mrs %0, pmcr_el0" : "=r"(pmcr));
 	__asm__ volatile("mrs %0, oslsr_el1" : "=r"(oslsr));
 	__asm__ volatile("msr oslar_el1, %0" ::"r"(0ull));
 	__asm__ volatile("msr mdscr_el1, %0" ::"r"(1ull << 15));
 	__asm__ volatile("mrs %0, mdscr_el1" : "=r"(mdscr));
-	gprintf("ACTLR_EL1 0x%llx, IMPDEF 0x%llx, PMCR 0x%llx, OSLSR 0x%llx, "
-		"MDSCR 0x%llx\n",
-		(unsigned long long)actlr, (unsigned long long)impdef,
+	gprintf("PMCR 0x%llx, OSLSR 0x%llx, MDSCR 0x%llx\n",
 		(unsigned long long)pmcr, (unsigned long long)oslsr,
 		(unsigned long long)mdscr);
 	gprintf("sysreg write survived\n");
@@ -173,25 +254,133 @@ static void send_sgi(uint64_t target_list, uint64_t aff1, uint32_t intid)
 	__asm__ volatile("msr icc_sgi1r_el1, %0\n\tisb" ::"r"(v));
 }
 
-static void test_sgi(unsigned vcores)
+/* test=sgi: vcore 0 opens measurement windows on vcore 1, which counts
+ * its own traps to RumKV (RUMKV_HC_STATS) and acknowledges whatever
+ * arrives. An SGI sent to vcore 1's core makes it trap even when the
+ * cell never sees it (SGI 15 is taken by RumKV itself), so "not sent"
+ * is observable: the window with SGI 15 must cost exactly what an idle
+ * window costs, while SGI 3 (the control) costs more. */
+enum sgi_window { W_IDLE, W_SGI15, W_SGI3, W_PLEDGE, W_ABSENT, W_COUNT };
+
+static volatile unsigned win_seq, win_armed, win_closed, win_done;
+static volatile uint64_t win_exits[W_COUNT];
+static volatile uint32_t sgi_enable_read;
+
+static uint64_t my_exits(void)
 {
+	return rumkv_call(RUMKV_HC_STATS, 0, 0, 0).x1;
+}
+
+static void spin_ms(uint64_t ms)
+{
+	uint64_t end = counter() + counter_freq() * ms / 1000;
+
+	while (counter() < end) {
+	}
+}
+
+static void sgi_window(enum sgi_window w, unsigned vcores)
+{
+	unsigned seq = win_seq + 1;
 	unsigned i;
 
-	gic_enable_irq(3);
-	/* vcore 1 enables SGI 3 itself (see guest_secondary). */
-	while (sgi_ready == 0) {
+	__atomic_store_n(&win_seq, seq, __ATOMIC_RELEASE);
+	while (__atomic_load_n(&win_armed, __ATOMIC_ACQUIRE) != seq) {
 	}
-	send_sgi(1u << 1, 0, 3);
-	for (i = 0; i < 10000000 && sgi_seen[3] == 0; i++) {
+	for (i = 0; i < 50; i++) {
+		switch (w) {
+		case W_SGI15:
+			send_sgi(1u << 1, 0, 15);
+			send_sgi(1ull << 40, 0, 15); /* IRM: all the others */
+			break;
+		case W_SGI3:
+			send_sgi(1u << 1, 0, 3);
+			break;
+		case W_ABSENT:
+			/* Vcores it lacks: above its count, Aff1 = 1, and
+			 * range selector or Aff2 set. */
+			send_sgi(1u << vcores | 1u << (vcores + 1), 0, 4);
+			send_sgi(1u << 1, 1, 4);
+			send_sgi(1u << 1 | 1ull << 44, 0, 4);
+			send_sgi(1u << 1 | 1ull << 32, 0, 4);
+			break;
+		default:
+			break;
+		}
+		spin_ms(1);
 	}
-	gprintf("sgi 3 to vcore 1: %s\n", sgi_seen[3] ? "delivered" : "lost");
-	send_sgi(1u << vcores, 0, 4); /* a vcore the cell does not have */
-	send_sgi(1u << 1, 0, 15);     /* RumKV's own SGI */
-	for (i = 0; i < 1000000; i++) {
+	if (w == W_PLEDGE) {
+		/* Dropping the RTC revokes its interrupt on every core: RumKV
+		 * kicks vcore 1's core with its own SGI 15. */
+		rumkv_call(RUMKV_HC_PLEDGE, RUMKV_RIGHTS_COMPUTE_ONLY, 0, 0);
 	}
-	gprintf("sgi 4 to absent vcore, 15 to vcore 1: %s\n",
-		sgi_seen[4] == 0 && sgi_seen[15] == 0 ? "dropped"
-						      : "delivered");
+	spin_ms(20);
+	__atomic_store_n(&win_closed, seq, __ATOMIC_RELEASE);
+	while (__atomic_load_n(&win_done, __ATOMIC_ACQUIRE) != seq) {
+	}
+}
+
+static void sgi_windows_vcore1(void)
+{
+	unsigned seen = 0;
+
+	for (;;) {
+		unsigned seq;
+		uint64_t before;
+
+		while ((seq = __atomic_load_n(&win_seq, __ATOMIC_ACQUIRE)) ==
+		       seen) {
+		}
+		seen = seq;
+		before = my_exits();
+		__atomic_store_n(&win_armed, seq, __ATOMIC_RELEASE);
+		while (__atomic_load_n(&win_closed, __ATOMIC_ACQUIRE) != seq) {
+			uint64_t iar;
+
+			__asm__ volatile("mrs %0, icc_iar1_el1" : "=r"(iar));
+			if (iar < 16) {
+				sgi_seen[iar]++;
+			}
+			if (iar < 1020) {
+				__asm__ volatile(
+					"msr icc_eoir1_el1, %0" ::"r"(iar));
+			}
+		}
+		win_exits[seq - 1] = my_exits() - before;
+		__atomic_store_n(&win_done, seq, __ATOMIC_RELEASE);
+	}
+}
+
+static void test_sgi(unsigned vcores)
+{
+	const volatile uint64_t *d = win_exits;
+	unsigned w;
+	unsigned delivered = 0;
+
+	for (w = 0; w < W_COUNT; w++) {
+		sgi_window((enum sgi_window)w, vcores);
+		if (w == W_SGI3) {
+			delivered = sgi_seen[3];
+		}
+	}
+	gprintf("sgi enables read back: 3 %s, 15 %s\n",
+		sgi_enable_read & (1u << 3) ? "on" : "off",
+		sgi_enable_read & (1u << 15) ? "on" : "off");
+	gprintf("vcore 1 traps per window: idle %llu, sgi-15 %llu, sgi-3 %llu, "
+		"pledge %llu, absent %llu\n",
+		(unsigned long long)d[W_IDLE], (unsigned long long)d[W_SGI15],
+		(unsigned long long)d[W_SGI3], (unsigned long long)d[W_PLEDGE],
+		(unsigned long long)d[W_ABSENT]);
+	gprintf("sgi 3 to vcore 1: %s\n", delivered ? "delivered" : "lost");
+	gprintf("sgi 15 to vcore 1: %s\n",
+		d[W_SGI3] <= d[W_IDLE]	  ? "unmeasurable"
+		: d[W_SGI15] == d[W_IDLE] ? "not sent"
+					  : "sent");
+	gprintf("sgi 15 acknowledged by vcore 1: %u times; RumKV kicked it "
+		"during the pledge: %s\n",
+		sgi_seen[15], d[W_PLEDGE] > d[W_IDLE] ? "yes" : "no");
+	gprintf("sgi 4 to absent vcores: %s, acknowledged %u times\n",
+		d[W_ABSENT] == d[W_IDLE] ? "not sent" : "sent", sgi_seen[4]);
 }
 
 static void test_status(void)
@@ -277,10 +466,12 @@ static void test_watch(void)
 			now = *(const struct rumkv_status_cell *)&st->cell[c];
 		} while ((seq & 1) != 0 || seq != st->sequence);
 		if (now.state != last.state ||
-		    now.restart_count != last.restart_count) {
-			gprintf("watch %s: state %u restarts %u reason %u\n",
+		    now.restart_count != last.restart_count ||
+		    now.rights != last.rights) {
+			gprintf("watch %s: state %u restarts %u reason %u "
+				"rights 0x%llx\n",
 				now.name, now.state, now.restart_count,
-				now.reason);
+				now.reason, (unsigned long long)now.rights);
 			last = now;
 		}
 		if (now.state == RUMKV_CELL_TERMINATED) {
@@ -327,9 +518,199 @@ static void test_rtc_irq(void)
 	rtc_arm(1);
 	r = rumkv_call(RUMKV_HC_PLEDGE, RUMKV_RIGHTS_COMPUTE_ONLY, 0, 0);
 	gprintf("pledged the rtc away: %lld\n", (long long)r.x0);
+	rtc_owned = false;
 	rtc_irqs = 0;
 	wait_unmasked(3000);
 	gprintf("rtc irqs after pledge: %u\n", rtc_irqs);
+	gprintf("reading the rtc after the pledge\n");
+	gprintf("rtc read survived: 0x%x\n",
+		((volatile uint32_t *)RTC_BASE)[RTC_DR]);
+}
+
+static uint64_t ms_now(void)
+{
+	return counter() * 1000 / counter_freq();
+}
+
+/* What a cell sees of one of its SPIs in the distributor. */
+struct irq_view {
+	uint32_t enabled, priority, cfg, group;
+	uint64_t route;
+};
+
+static struct irq_view irq_view(uint32_t irq)
+{
+	const volatile uint32_t *d = (const volatile uint32_t *)0x08000000ull;
+	uint32_t bit = 1u << (irq % 32);
+
+	return (struct irq_view){
+		.enabled = (d[(0x100 + irq / 32 * 4) / 4] & bit) != 0,
+		.priority = *(volatile uint8_t *)(0x08000400ull + irq),
+		.cfg = d[(0xc00 + irq / 16 * 4) / 4] >> (irq % 16 * 2) & 3,
+		.group = (d[(0x80 + irq / 32 * 4) / 4] & bit) != 0,
+		.route = *(volatile uint64_t *)(0x08006000ull + irq * 8ull),
+	};
+}
+
+static bool irq_view_eq(struct irq_view a, struct irq_view b)
+{
+	return a.enabled == b.enabled && a.priority == b.priority &&
+	       a.cfg == b.cfg && a.group == b.group && a.route == b.route;
+}
+
+static void irq_view_print(const char *what, uint32_t irq, struct irq_view v,
+			   const char *verdict)
+{
+	gprintf("%s %u: enabled %u priority 0x%x route 0x%llx cfg %u group "
+		"%u%s\n",
+		what, irq, v.enabled, v.priority, (unsigned long long)v.route,
+		v.cfg, v.group, verdict);
+}
+
+/* Gives one of its SPIs a priority and vcore 0 as its route, enables it. */
+static void irq_own(uint32_t irq, uint8_t priority)
+{
+	*(volatile uint8_t *)(0x08000400ull + irq) = priority;
+	*(volatile uint64_t *)(0x08006000ull + irq * 8ull) = 0;
+	gic_enable_irq(irq);
+}
+
+/* test=rtc-owner: RTC alarms for ms= milliseconds, while a neighbour
+ * pokes IRQ 34; the owner's view of it must stay as it set it. */
+static void test_rtc_owner(void)
+{
+	uint64_t end = ms_now() + arg_or("ms", 6000);
+	struct irq_view before, after;
+	unsigned last = 0;
+
+	irq_own(RTC_IRQ, 0x80);
+	before = irq_view(RTC_IRQ);
+	irq_view_print("owner view of", RTC_IRQ, before, "");
+	rtc_arm(1);
+	while (ms_now() < end) {
+		wait_unmasked(100);
+		if (rtc_irqs != last) {
+			last = rtc_irqs;
+			gprintf("rtc alarm %u t=%llu\n", last,
+				(unsigned long long)ms_now());
+			rtc_arm(1);
+		}
+	}
+	after = irq_view(RTC_IRQ);
+	irq_view_print("owner view at the end of", RTC_IRQ, after,
+		       irq_view_eq(before, after) ? ": unchanged"
+						  : ": CHANGED");
+}
+
+/* test=restart-check: what a (re)started cell holds, and that its device
+ * works again, before it narrows its rights and violates its partition. */
+static void test_restart_check(void)
+{
+	uint64_t ipa = rumkv_call(RUMKV_HC_STATUS_PAGE, 0, 0, 0).x1;
+	const volatile struct rumkv_status_page *st = (const void *)ipa;
+	uint32_t c = (uint32_t)rumkv_call(RUMKV_HC_CORE_INFO, 0, 0, 0).x1;
+	volatile uint32_t *rtc = (volatile uint32_t *)RTC_BASE;
+	struct smccc_res r;
+	uint64_t seq, rights, initial;
+	uint32_t restarts;
+
+	do {
+		seq = st->sequence;
+		restarts = st->cell[c].restart_count;
+		rights = st->cell[c].rights;
+		initial = st->cell[c].initial_rights;
+	} while ((seq & 1) != 0 || seq != st->sequence);
+	gprintf("run: restarts %u rights 0x%llx initial 0x%llx rtc id 0x%x\n",
+		restarts, (unsigned long long)rights,
+		(unsigned long long)initial, rtc[0xfe0 / 4]);
+	r = rumkv_call(RUMKV_HC_PLEDGE, RUMKV_RIGHTS_COMPUTE_ONLY, 0, 0);
+	gprintf("pledged the rtc away: %lld, rights now 0x%llx\n",
+		(long long)r.x0, (unsigned long long)st->cell[c].rights);
+	test_touch();
+}
+
+/* test=beat: a heartbeat neighbour whose rhythm and interrupts the
+ * hostile cases watch. */
+static void test_beat(void)
+{
+	uint64_t ipa = rumkv_call(RUMKV_HC_STATUS_PAGE, 0, 0, 0).x1;
+	const volatile struct rumkv_status_page *st = (const void *)ipa;
+	uint64_t period = arg_or("period", 100);
+	uint64_t beats = arg_or("beats", ~0ull);
+	uint32_t until = (uint32_t)arg_or("until", ~0u);
+	uint64_t at_least = arg_or("min", 0);
+	bool rtc = arg_or("rtc", 0) != 0;
+	uint32_t spi = (uint32_t)arg_or("spi", 0);
+	bool pend = arg_or("pend", 1) != 0;
+	struct irq_view rtc0 = {0}, spi0 = {0};
+	unsigned last_rtc = 0, spis_sent = 0, foreign = 0;
+	bool changed = false;
+	uint64_t i;
+
+	if (rtc) {
+		irq_own(RTC_IRQ, 0x90);
+		rtc0 = irq_view(RTC_IRQ);
+		rtc_arm(1);
+	}
+	if (spi != 0) {
+		volatile uint32_t *cfg =
+			(volatile uint32_t *)(0x08000c00ull + spi / 16 * 4);
+
+		*cfg |= 2u << (spi % 16 * 2); /* edge: one per pend */
+		irq_own(spi, 0x88);
+		spi0 = irq_view(spi);
+		beat_spi = spi;
+	}
+	/* Its own SGI 7 to vcore 1, which counts every SGI: any other is
+	 * foreign. */
+	while (sgi_ready == 0) {
+	}
+	send_sgi(1u << 1, 0, 7);
+	for (i = 0; i < beats; i++) {
+		if (spi != 0 && pend) {
+			((volatile uint32_t *)0x08000200ull)[spi / 32] =
+				1u << (spi % 32);
+			spis_sent++;
+		}
+		wait_unmasked(period);
+		gprintf("heartbeat %llu t=%llu\n", (unsigned long long)i,
+			(unsigned long long)ms_now());
+		if (rtc && rtc_irqs != last_rtc) {
+			last_rtc = rtc_irqs;
+			gprintf("rtc alarm %u t=%llu\n", last_rtc,
+				(unsigned long long)ms_now());
+			rtc_arm(1);
+		}
+		if (spi != 0 && spi_irqs != spis_sent) {
+			gprintf("spi %u lost: %u of %u arrived\n", spi,
+				spi_irqs, spis_sent);
+			spis_sent = spi_irqs;
+		}
+		if (!changed &&
+		    ((rtc && !irq_view_eq(rtc0, irq_view(RTC_IRQ))) ||
+		     (spi != 0 && !irq_view_eq(spi0, irq_view(spi))))) {
+			changed = true;
+			if (rtc) {
+				irq_view_print("gic view changed:", RTC_IRQ,
+					       irq_view(RTC_IRQ), "");
+			}
+			if (spi != 0) {
+				irq_view_print("gic view changed:", spi,
+					       irq_view(spi), "");
+			}
+		}
+		if (until < RUMKV_STATUS_MAX_CELLS && i + 1 >= at_least &&
+		    st->cell[until].state == RUMKV_CELL_TERMINATED) {
+			break;
+		}
+	}
+	for (unsigned n = 0; n < 16; n++) {
+		foreign += n == 7 ? 0 : sgi_seen[n];
+	}
+	gprintf("beats done: %llu heartbeats, %u rtc alarms, spis %u of %u, "
+		"own sgi 7 %u, foreign sgis %u\n",
+		(unsigned long long)i, rtc_irqs, spi_irqs, spis_sent,
+		sgi_seen[7], foreign);
 }
 
 static bool str_is(const char *a, const char *b)
@@ -363,16 +744,27 @@ static void test_gic_poke(void)
 	uint32_t bit = 1u << (irq % 32);
 	volatile uint64_t *route =
 		(volatile uint64_t *)(0x08000000ull + 0x6000 + irq * 8ull);
+	struct irq_view v;
 
-	*gicd_reg(0x100 + word) = bit;				/* ISENABLER */
-	*gicd_reg(0x200 + word) = bit;				/* ISPENDR */
-	*(volatile uint8_t *)(0x08000000ull + 0x400 + irq) = 0; /* priority */
-	*route = 1; /* route to this cell's vcore 1 */
-	gprintf("poke %u: enabled %u pending %u priority 0x%x route 0x%llx\n",
-		irq, (*gicd_reg(0x100 + word) & bit) != 0,
-		(*gicd_reg(0x200 + word) & bit) != 0,
-		*(volatile uint8_t *)(0x08000000ull + 0x400 + irq),
-		(unsigned long long)*route);
+	/* Everything that would take the interrupt over... */
+	*gicd_reg(0x100 + word) = bit; /* ISENABLER */
+	*gicd_reg(0x200 + word) = bit; /* ISPENDR */
+	*route = 1;		       /* to this cell's vcore 1 */
+	((volatile uint32_t *)route)[1] = 0xff;
+	/* ...and everything that would take it away from its owner. */
+	*gicd_reg(0x180 + word) = bit; /* ICENABLER */
+	*gicd_reg(0x300 + word) = bit; /* ISACTIVER */
+	*(volatile uint8_t *)(0x08000000ull + 0x400 + irq) = 0xff; /* masked */
+	*gicd_reg(0x400 + (irq & ~3u)) = ~0u;
+	*gicd_reg(0xc00 + irq / 16 * 4) = ~0u; /* edge */
+	*gicd_reg(0x80 + word) = 0;	       /* group 0 */
+	*gicd_reg(0x0) = 0;		       /* the distributor off */
+	v = irq_view(irq);
+	gprintf("poke %u: enabled %u pending %u active %u priority 0x%x route "
+		"0x%llx cfg %u group %u\n",
+		irq, v.enabled, (*gicd_reg(0x200 + word) & bit) != 0,
+		(*gicd_reg(0x300 + word) & bit) != 0, v.priority,
+		(unsigned long long)v.route, v.cfg, v.group);
 }
 
 /* A store pair to the distributor: no syndrome, so RumKV cannot emulate
@@ -446,6 +838,12 @@ static void run_test(const char *test, unsigned vcores)
 		test_gic_pair();
 	} else if (str_is(test, "parked-level")) {
 		test_parked_level();
+	} else if (str_is(test, "rtc-owner")) {
+		test_rtc_owner();
+	} else if (str_is(test, "restart-check")) {
+		test_restart_check();
+	} else if (str_is(test, "beat")) {
+		test_beat();
 	} else {
 		gprintf("unknown test %s\n", test);
 	}
@@ -505,15 +903,28 @@ void guest_secondary(uint64_t ctx)
 		psci_cpu_off();
 	}
 	gic_init_cpu();
-	gic_enable_irq(3);
-	sgi_ready = 1; /* tells vcore 0 that SGI 3 is enabled here */
+	if (vcore_index() == 1 && str_is(test, "sgi")) {
+		volatile uint32_t *en =
+			(volatile uint32_t *)(0x080a0000ull + 0x20000 +
+					      0x10100);
+
+		/* SGI 15 too: it is RumKV's, so this must not enable it. */
+		*en = 1u << 3 | 1u << 15;
+		sgi_enable_read = *en;
+		sgi_ready = 1;
+		sgi_windows_vcore1();
+	}
+	/* SGIs 0-14: test=sgi's 3, test=beat's own 7, and foreign ones. */
+	*(volatile uint32_t *)(0x080a0000ull + vcore_index() * 0x20000ull +
+			       0x10100) = 0x7fff;
+	sgi_ready = 1; /* tells vcore 0 that its SGIs are enabled here */
 	for (;;) {
 		uint64_t iar;
 
 		__asm__ volatile("wfi");
 		__asm__ volatile("mrs %0, icc_iar1_el1" : "=r"(iar));
 		if (iar < 16) {
-			sgi_seen[iar] = 1;
+			sgi_seen[iar]++;
 		}
 		if (iar < 1020) {
 			__asm__ volatile("msr icc_eoir1_el1, %0" ::"r"(iar));
@@ -528,11 +939,15 @@ void guest_irq(void)
 	__asm__ volatile("mrs %0, icc_iar1_el1" : "=r"(iar));
 	if (iar == 27) {
 		__asm__ volatile("msr cntv_ctl_el0, %0\n\tisb" ::"r"(2ull));
+	} else if (iar < 16) {
+		sgi_seen[iar]++;
+	} else if (iar == beat_spi) { /* iar >= 16 here: 0 is none */
+		spi_irqs++;
 	} else if (iar >= 32 && iar < 1020) {
 		rtc_irqs++;
-		/* Quiet the level-triggered alarm (still ours before the
-		 * pledge; afterwards RumKV must not deliver it at all). */
-		if (rtc_irqs < 100) {
+		/* Quiet the level-triggered alarm while it is ours; after the
+		 * pledge RumKV must not deliver it at all. */
+		if (rtc_owned) {
 			((volatile uint32_t *)RTC_BASE)[RTC_ICR] = 1;
 		}
 	}

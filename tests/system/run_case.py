@@ -19,11 +19,22 @@ The case's partition file carries the expectations as comment lines:
   // timeout: SECONDS      wall-clock limit for the whole run (default 60)
   // input-after: REGEX => TEXT
   //                       once a line matches, types TEXT (\\n for Enter)
+  // gap: MS REGEX         REGEX has a group (?P<t>...) with a time in
+  //                       milliseconds (and optionally (?P<s>...) naming a
+  //                       series): consecutive matching lines of a series
+  //                       are at most MS apart, and there are at least two
+  // check: NAME [K=V...]  a named checker over all lines (CHECKERS below;
+  //                       hostile_check.py for the hostile guest)
+
+Any other `// word:` comment line is an error (a typo would otherwise
+silently drop an expectation), and so is a case without a single positive
+expectation (expect, expect-any, count with N >= 1, gap or check): such a
+case could not fail. Errors in the case file exit with status 2.
 
 The QEMU machine is always the board the partitions are written for:
 virt with EL2 and GICv3, 8 Cortex-A57 cores, 2 GiB. Nothing leaves this
 machine: the only network backends cases use are user-mode with
-restrict=on. Exit status: 0 pass, 1 fail.
+restrict=on. Exit status: 0 pass, 1 fail, 2 bad case file.
 """
 import os
 import re
@@ -40,39 +51,104 @@ BOARD = ["-M", "virt,virtualization=on,gic-version=3", "-cpu", "cortex-a57",
          "-monitor", "none", "-serial", "stdio", "-no-reboot"]
 
 
+class CaseError(Exception):
+    """A case file RumKV's runner cannot take as written."""
+
+
+def _regex(value, where):
+    try:
+        return re.compile(value)
+    except re.error as e:
+        raise CaseError(f"{where}: bad regular expression /{value}/: {e}")
+
+
+def _parse_gap(value, where):
+    try:
+        ms, rx = value.split(None, 1)
+        ms = float(ms)
+    except ValueError:
+        raise CaseError(f"{where}: expected `gap: MS REGEX`")
+    rx = _regex(rx, where)
+    if "t" not in rx.groupindex:
+        raise CaseError(f"{where}: gap regex needs a group (?P<t>...)")
+    return ms, rx
+
+
+def _parse_check(value, where):
+    words = value.split()
+    if not words or words[0] not in CHECKERS:
+        raise CaseError(f"{where}: unknown checker {value!r} "
+                        f"(known: {', '.join(sorted(CHECKERS))})")
+    args = {}
+    for w in words[1:]:
+        if "=" not in w:
+            raise CaseError(f"{where}: checker argument {w!r} is not K=V")
+        k, v = w.split("=", 1)
+        args[k] = v
+    return words[0], args
+
+
 def parse_case(path):
+    """Reads the expectations of a case; raises CaseError on anything it
+    does not understand, and on a case without a positive expectation."""
     case = {"qemu": [], "disks": [], "expect": [], "expect_any": [],
             "count": [], "reject": [], "exit": 0, "timeout": 60.0,
-            "input": []}
-    with open(path, encoding="utf-8") as f:
-        for line in f:
+            "input": [], "gap": [], "check": []}
+    try:
+        f = open(path, encoding="utf-8")
+    except OSError as e:
+        raise CaseError(f"{path}: cannot read: {e}")
+    with f:
+        for lineno, line in enumerate(f, 1):
             m = re.match(r"\s*//\s*([a-z-]+):\s?(.*)$", line.rstrip("\n"))
             if not m:
                 continue
             key, value = m.group(1), m.group(2)
-            if key == "qemu":
-                case["qemu"] += shlex.split(value)
-            elif key == "disk":
-                name, size = value.split()
-                case["disks"].append((name, int(size, 0)))
-            elif key == "expect":
-                case["expect"].append(re.compile(value))
-            elif key == "expect-any":
-                case["expect_any"].append(re.compile(value))
-            elif key == "count":
-                n, rx = value.split(None, 1)
-                case["count"].append((int(n), re.compile(rx)))
-            elif key == "reject":
-                case["reject"].append(re.compile(value))
-            elif key == "exit":
-                case["exit"] = int(value)
-            elif key == "timeout":
-                case["timeout"] = float(value)
-            elif key == "input-after":
-                rx, text = value.split(" => ", 1)
-                case["input"].append([re.compile(rx),
-                                      text.replace("\\n", "\n"), False])
+            where = f"{path}:{lineno}"
+            try:
+                parse_key(case, key, value, where)
+            except ValueError as e:
+                raise CaseError(f"{where}: bad `{key}:` value {value!r}: {e}")
+    positive = (case["expect"] or case["expect_any"] or case["gap"] or
+                case["check"] or any(n > 0 for n, _ in case["count"]))
+    if not positive:
+        raise CaseError(f"{path}: no expectation (expect, expect-any, "
+                        "count N >= 1, gap or check): the case cannot fail")
     return case
+
+
+def parse_key(case, key, value, where):
+    if key == "qemu":
+        case["qemu"] += shlex.split(value)
+    elif key == "disk":
+        name, size = value.split()
+        case["disks"].append((name, int(size, 0)))
+    elif key == "expect":
+        case["expect"].append(_regex(value, where))
+    elif key == "expect-any":
+        case["expect_any"].append(_regex(value, where))
+    elif key == "count":
+        n, rx = value.split(None, 1)
+        case["count"].append((int(n), _regex(rx, where)))
+    elif key == "reject":
+        case["reject"].append(_regex(value, where))
+    elif key == "exit":
+        case["exit"] = int(value)
+    elif key == "timeout":
+        case["timeout"] = float(value)
+    elif key == "input-after":
+        if " => " not in value:
+            raise CaseError(f"{where}: expected `input-after: REGEX => TEXT`")
+        rx, text = value.split(" => ", 1)
+        case["input"].append([_regex(rx, where),
+                              text.replace("\\n", "\n"), False])
+    elif key == "gap":
+        case["gap"].append(_parse_gap(value, where))
+    elif key == "check":
+        case["check"].append(_parse_check(value, where))
+    else:
+        raise CaseError(f"{where}: unknown expectation key `{key}:` "
+                        "(see run_case.py's usage)")
 
 
 def run(qemu, firmware, case, scratch):
@@ -152,7 +228,52 @@ def check(case, lines, status, timed_out):
         bad = [line for line in lines if rx.search(line)]
         if bad:
             failures.append(f"line matches rejected /{rx.pattern}/: {bad[0]}")
+    for ms, rx in case["gap"]:
+        failures += check_gap(lines, ms, rx)
+    for name, args in case["check"]:
+        failures += [f"{name}: {f}" for f in CHECKERS[name](lines, args)]
     return failures
+
+
+def check_gap(lines, max_ms, rx):
+    """Consecutive lines of each series matching `rx` are at most `max_ms`
+    apart (by their own (?P<t>) timestamps, not by when they arrived)."""
+    series = {}
+    for line in lines:
+        m = rx.search(line)
+        if m:
+            key = m.groupdict().get("s") or ""
+            series.setdefault(key, []).append(float(m.group("t")))
+    if sum(len(t) for t in series.values()) < 2:
+        return [f"fewer than two lines match /{rx.pattern}/"]
+    failures = []
+    for key, times in sorted(series.items()):
+        name = f" (series {key})" if key else ""
+        worst = max((b - a for a, b in zip(times, times[1:])), default=0)
+        print(f"gap: /{rx.pattern}/{name}: {len(times)} lines, "
+              f"largest gap {worst:.0f} ms (limit {max_ms:.0f})")
+        for a, b in zip(times, times[1:]):
+            if b - a > max_ms:
+                failures.append(f"/{rx.pattern}/{name}: {b - a:.0f} ms "
+                                f"between t={a:.0f} and t={b:.0f}, "
+                                f"more than {max_ms:.0f}")
+                break
+            if b < a:
+                failures.append(f"/{rx.pattern}/{name}: time goes back "
+                                f"from {a:.0f} to {b:.0f}")
+                break
+    return failures
+
+
+def _load_checkers():
+    """Named checkers: NAME -> function(lines, args) -> list of failures."""
+    sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+    sys.dont_write_bytecode = True  # no __pycache__ in the source tree
+    import hostile_check  # noqa: E402 (next to this file)
+    return {"hostile": hostile_check.check}
+
+
+CHECKERS = _load_checkers()
 
 
 # RumKV's platform is QEMU 10 (docs/qemu.md): 7.2's SMMUv3 has no stage 2.
@@ -180,7 +301,11 @@ def main():
         sys.exit(__doc__)
     qemu, firmware, case_file = sys.argv[1:4]
     check_qemu_version(qemu)
-    case = parse_case(case_file)
+    try:
+        case = parse_case(case_file)
+    except CaseError as e:
+        print(f"run_case: {e}", file=sys.stderr)
+        sys.exit(2)
     with tempfile.TemporaryDirectory(prefix="rumkv-case-") as scratch:
         lines, status, timed_out = run(qemu, firmware, case, scratch)
     failures = check(case, lines, status, timed_out)

@@ -73,6 +73,13 @@ void guest_main(uint64_t dtb);
 void guest_secondary(uint64_t ctx);
 void guest_irq(void);
 
+/* Any exception but an IRQ (kind: 0 synchronous, 2 FIQ, 3 SError), with
+ * ESR_EL1, ELR_EL1 and FAR_EL1; returns the address to resume at. The
+ * runtime's default reports it and ends the cell; a program may define
+ * its own. */
+uint64_t guest_exception(uint64_t kind, uint64_t esr, uint64_t elr,
+			 uint64_t far);
+
 /* Ends the cell: PSCI SYSTEM_OFF. */
 void guest_exit(void) __attribute__((noreturn));
 
