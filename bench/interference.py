@@ -7,6 +7,7 @@ QEMU, without RumKV, with the same load on CPUs 4-7 (where such a load
 exists without a hypervisor). See docs/temporal-isolation.md.
 
 Usage: bench/interference.py run BUILD_DIR [--timeout SECONDS] [--only NAME]
+       bench/interference.py phases BUILD_DIR LOAD [--steps N] [--step TICKS]
        bench/interference.py dts NAME OUTPUT     (the build: a partition)
        bench/interference.py list                (the build: load names)
 
@@ -258,17 +259,35 @@ def figures(probe, cell):
     return fig
 
 
-def measure(build, name, native_too, timeout):
+# Where the probe finds a phase shift (probe.c, phase_shift()).
+PHASE_AT = 0x4f000000
+PHASE_MAGIC = 0x5048415345
+
+
+def phase_args(ticks):
+    if not ticks:
+        return []
+    return ["-device", f"loader,addr={PHASE_AT:#x},data={PHASE_MAGIC:#x},"
+            "data-len=8",
+            "-device", f"loader,addr={PHASE_AT + 8:#x},data={ticks},"
+            "data-len=8"]
+
+
+def measure(build, name, native_too, timeout, phase=0, sides=("cell",
+                                                               "native")):
     bench = os.path.join(build, "bench")
+    tag = f"-phase{phase}" if phase else ""
     elf = os.path.join(bench, f"rumkv-interference-{name}.elf")
     if not os.path.exists(elf):
         raise BenchError(f"{elf} is missing: build first")
-    lines, other = run_qemu(
-        CELL + COMMON + ["-kernel", elf],
-        os.path.join(bench, f"interference-{name}-cell.log"), timeout)
-    out = {"cell": figures(parse_probe(lines, True), True),
-           "cell_console_lines_dropped_from_log": other}
-    if native_too:
+    out = {}
+    if "cell" in sides:
+        lines, other = run_qemu(
+            CELL + COMMON + ["-kernel", elf] + phase_args(phase),
+            os.path.join(bench, f"interference-{name}{tag}-cell.log"),
+            timeout)
+        out["cell"] = figures(parse_probe(lines, True), True)
+    if native_too and "native" in sides:
         _, _, load_b, load_c, _, _ = next(c for c in LOADS if c[0] == name)
         args = PROBE_ARGS
         if load_b:
@@ -277,8 +296,9 @@ def measure(build, name, native_too, timeout):
             args += f" lc={load_c}"
         lines, other = run_qemu(
             NATIVE + COMMON + ["-kernel", os.path.join(bench, "probe.bin"),
-                               "-append", args],
-            os.path.join(bench, f"interference-{name}-native.log"), timeout)
+                               "-append", args] + phase_args(phase),
+            os.path.join(bench, f"interference-{name}{tag}-native.log"),
+            timeout)
         out["native"] = figures(parse_probe(lines, False), False)
     return out
 
@@ -291,12 +311,16 @@ def ratio(a, b, key=""):
     return round(a / b, 6) if b else (1.0 if a == b else float("inf"))
 
 
-def ratios(runs):
+def ratios(runs, sweep=()):
     """Every figure of every load over the same side's alone run, and the
-    cell's over native with the same load; the two worst."""
+    cell's over native with the same load; the two worst, over the loads
+    and the phase sweep's runs."""
     alone = runs["alone"]
     worst = {"cell": (1.0, "", ""), "native": (1.0, "", "")}
-    for name, run in runs.items():
+    everything = list(runs.items()) + [
+        (f"{SWEEP_LOAD} shifted {i * SWEEP_STEP:,} ticks", r)
+        for i, r in enumerate(sweep)]
+    for name, run in everything:
         run["ratio_to_alone"] = {}
         run["ratio_to_native"] = {}
         for side in ("cell", "native"):
@@ -328,7 +352,7 @@ def fmt_ratio(v):
     return "∞" if v == float("inf") else f"{v:,.3f}"
 
 
-def table(runs, worst):
+def table(runs, worst, single, env):
     heads = [("irq_wfi", "timer IRQ in WFI, ns mean / p99 / max"),
              ("irq_poll", "timer IRQ computing, ns mean / p99 / max"),
              ("hvc", "null hypercall, ns mean / p99 / max"),
@@ -372,12 +396,30 @@ def table(runs, worst):
             out.append(f"| {name} | {what} | {fmt_ratio(r[k])} ({k}) |")
         else:
             out.append(f"| {name} | {what} | |")
+    if env:
+        out.append("")
+        out.append(f"Load `{SWEEP_LOAD}` with the probe's start shifted by "
+                   f"0 to {(SWEEP_STEPS - 1) * SWEEP_STEP:,} ticks in "
+                   f"{SWEEP_STEPS} steps (across QEMU's 100 ms round-robin "
+                   "kick period): each figure's range, ns")
+        out.append("")
+        out.append("| figure | RumKV min | RumKV max | native min | "
+                   "native max |")
+        out.append("|---|---:|---:|---:|---:|")
+        for k, (lo, hi) in env["cell"].items():
+            nat = env["native"].get(k)
+            out.append(f"| {k} | {fmt(lo)} | {fmt(hi)} | " +
+                       (f"{fmt(nat[0])} | {fmt(nat[1])} |" if nat
+                        else " | |"))
     out.append("")
     for side, label in (("cell", "interference_worst_ratio"),
                         ("native", "interference_worst_ratio_native")):
         v, name, key = worst[side]
+        v1, name1, key1 = single[side]
         out.append(f"`{label}` = {fmt_ratio(v)}"
-                   + (f" ({name}, {key})" if name else "") + "  ")
+                   + (f" ({name}, {key})" if name else "") +
+                   f"; without the phase sweep {fmt_ratio(v1)}"
+                   + (f" ({name1}, {key1})" if name1 else "") + "  ")
     return "\n".join(out) + "\n"
 
 
@@ -421,7 +463,28 @@ plot "interference.dat" using 3:xtic(2) title "RumKV mean" lc rgb "#e8a09a", \\
     subprocess.run(["gnuplot", "interference.gp"], cwd=bench, check=True)
 
 
-def run(build, timeout, only):
+# The phase sweep bench/run --interference includes: the spin load (the
+# cheapest of the loads that keep C's cores busy, which all give the same
+# figures) with the probe's start shifted across QEMU's 100 ms
+# round-robin kick period, on both sides.
+SWEEP_LOAD = "spin"
+SWEEP_STEPS = 8
+SWEEP_STEP = 781250  # 12.5 ms
+
+
+def envelope(sweep):
+    """Per side and figure: (min, max) over the sweep's runs."""
+    out = {}
+    for side in ("cell", "native"):
+        runs = [r[side] for r in sweep if side in r]
+        if runs:
+            out[side] = {k: (min(r[k] for r in runs), max(r[k] for r in runs))
+                         for k in runs[0]
+                         if not k.endswith(("_samples", "_checksum"))}
+    return out
+
+
+def run(build, timeout, only, sweep_too=True):
     bench = os.path.join(build, "bench")
     runs = {}
     for name, _, _, _, _, native_too in LOADS:
@@ -439,16 +502,29 @@ def run(build, timeout, only):
                                  "another result")
     if only:
         return runs, None
-    worst = ratios(runs)
+    sweep = []
+    if sweep_too:
+        start = time.monotonic()
+        for i in range(SWEEP_STEPS):
+            sweep.append(measure(build, SWEEP_LOAD, True, timeout,
+                                 i * SWEEP_STEP))
+        print(f"interference: {SWEEP_LOAD}, {SWEEP_STEPS} phases: "
+              f"{time.monotonic() - start:.1f} s", file=sys.stderr)
+    worst = ratios(runs, sweep)
+    single = ratios(runs)
     result = {
         "interference_worst_ratio": worst["cell"][0],
         "interference_worst_ratio_native": worst["native"][0],
         "worst": {side: {"ratio": v, "load": n, "figure": k}
                   for side, (v, n, k) in worst.items()},
+        "worst_without_sweep": {side: {"ratio": v, "load": n, "figure": k}
+                                for side, (v, n, k) in single.items()},
         "loads": {name: what for name, what, *_ in LOADS},
         "runs": runs,
+        "sweep": {"load": SWEEP_LOAD, "step_ticks": SWEEP_STEP,
+                  "runs": sweep},
     }
-    md = table(runs, worst)
+    md = table(runs, worst, single, envelope(sweep) if sweep else None)
     with open(os.path.join(bench, "interference.json"), "w",
               encoding="utf-8") as f:
         json.dump(result, f, indent=2, sort_keys=True)
@@ -460,6 +536,40 @@ def run(build, timeout, only):
     return result, md
 
 
+def phases(build, name, steps, step, timeout):
+    """The same load measured with the probe's start shifted by 0, step,
+    2 step, ... ticks, on both sides: how much each figure depends on
+    where it falls in QEMU's round-robin. Prints a table per figure:
+    the range over the shifts for RumKV and natively."""
+    native_too = next(c for c in LOADS if c[0] == name)[5]
+    per = []
+    for i in range(steps):
+        per.append(measure(build, name, native_too, timeout, i * step))
+        print(f"interference: {name}, shift {i * step} ticks", file=sys.stderr)
+    keys = [k for k in per[0]["cell"]
+            if not k.endswith(("_samples", "_checksum"))]
+    out = [f"Load `{name}`, probe start shifted by 0 to "
+           f"{(steps - 1) * step:,} ticks in steps of {step:,} "
+           f"({steps} runs a side):", "",
+           "| figure, ns | RumKV min | RumKV max | native min | native max |",
+           "|---|---:|---:|---:|---:|"]
+    for k in keys:
+        cell = [p["cell"][k] for p in per]
+        nat = [p["native"][k] for p in per if k in p.get("native", {})]
+        out.append(f"| {k} | {fmt(min(cell))} | {fmt(max(cell))} | " +
+                   (f"{fmt(min(nat))} | {fmt(max(nat))} |" if nat
+                    else " | |"))
+    md = "\n".join(out) + "\n"
+    bench = os.path.join(build, "bench")
+    with open(os.path.join(bench, f"interference-phases-{name}.json"), "w",
+              encoding="utf-8") as f:
+        json.dump({"step_ticks": step, "runs": per}, f, indent=1)
+    with open(os.path.join(bench, f"interference-phases-{name}.md"), "w",
+              encoding="utf-8") as f:
+        f.write(md)
+    return md
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     sub = ap.add_subparsers(dest="cmd", required=True)
@@ -467,18 +577,29 @@ def main():
     r.add_argument("build")
     r.add_argument("--timeout", type=int, default=120)
     r.add_argument("--only", action="append")
+    r.add_argument("--no-sweep", action="store_true")
     d = sub.add_parser("dts")
     d.add_argument("name")
     d.add_argument("output")
     sub.add_parser("list")
+    ph = sub.add_parser("phases")
+    ph.add_argument("build")
+    ph.add_argument("load")
+    ph.add_argument("--steps", type=int, default=8)
+    ph.add_argument("--step", type=int, default=62500)
+    ph.add_argument("--timeout", type=int, default=120)
     args = ap.parse_args()
     if args.cmd == "list":
         print(" ".join(c[0] for c in LOADS))
+    elif args.cmd == "phases":
+        print(phases(args.build, args.load, args.steps, args.step,
+                     args.timeout), end="")
     elif args.cmd == "dts":
         with open(args.output, "w", encoding="utf-8") as f:
             f.write(dts(args.name))
     else:
-        result, md = run(args.build, args.timeout, args.only)
+        result, md = run(args.build, args.timeout, args.only,
+                         not args.no_sweep)
         if md is None:
             print(json.dumps(result, indent=1, sort_keys=True))
         else:
