@@ -54,6 +54,8 @@ LOADS = [
     ("idle", "B and C idle (WFI)", "idle", "idle", "", True),
     ("heartbeat", "B prints a line every 1 ms", "heartbeat", "idle", "",
      True),
+    ("primes", "B: the demo's heartbeat, primes below 2000 counted and a "
+     "line printed every 1 ms", "primes", "idle", "", True),
     ("spin", "C spins on both cores, no traps", "idle", "spin", "", True),
     ("hvc", "C: null hypercalls on both cores (natively: PSCI_VERSION)",
      "idle", "hvc", "", True),

@@ -476,6 +476,8 @@ enum load_kind {
 	LOAD_HVC,       /* null hypercalls (natively: PSCI_VERSION) */
 	LOAD_GICD,      /* reads of GICD_TYPER (trapped and emulated) */
 	LOAD_HEARTBEAT, /* a console line every millisecond */
+	LOAD_PRIMES,    /* the same after counting primes below 2000, as the
+			 * demo guest's heartbeat does */
 	LOAD_FLOOD,     /* console lines by hypercall, back to back */
 	LOAD_VUART,     /* console lines on the (emulated) PL011 */
 	LOAD_IPI,       /* SGIs to the sibling vcore, taken and ended */
@@ -484,7 +486,7 @@ enum load_kind {
 };
 
 static const char *const load_names[LOAD_COUNT] = {
-	"idle",	 "spin",  "hvc", "gicd",    "heartbeat",
+	"idle",	 "spin",  "hvc",   "gicd",    "heartbeat", "primes",
 	"flood", "vuart", "ipi", "restart",
 };
 
@@ -504,8 +506,10 @@ static bool load_of(const char *name, uint32_t *kind)
 /* The load of the vcores after the first. */
 static uint32_t load_sibling(uint32_t kind)
 {
-	return kind == LOAD_HEARTBEAT || kind == LOAD_RESTART ? LOAD_IDLE
-							      : kind;
+	return kind == LOAD_HEARTBEAT || kind == LOAD_PRIMES ||
+			       kind == LOAD_RESTART
+		       ? LOAD_IDLE
+		       : kind;
 }
 
 /* Natively no console budget drops a flood's lines (RumKV gives each
@@ -564,6 +568,23 @@ static void load_ipi(void)
 	}
 }
 
+/* examples/guests/demo.c's heartbeat work: pure computation. */
+static uint32_t primes_below(uint32_t limit)
+{
+	uint32_t count = 0;
+	uint32_t n;
+
+	for (n = 2; n < limit; n++) {
+		uint32_t d = 2;
+
+		while (d * d <= n && n % d != 0) {
+			d++;
+		}
+		count += d * d > n;
+	}
+	return count;
+}
+
 static void __attribute__((noreturn)) run_load(uint32_t kind)
 {
 	volatile uint64_t spins = 0;
@@ -586,11 +607,19 @@ static void __attribute__((noreturn)) run_load(uint32_t kind)
 			spins += *(volatile uint32_t *)(GICD_BASE + 4);
 		}
 	case LOAD_HEARTBEAT:
+	case LOAD_PRIMES:
 		gic_init_cpu();
 		gic_enable_irq(TIMER_PPI);
 		for (;;) {
 			sleep_ms(1);
-			say("heartbeat %llu\n", (unsigned long long)beats++);
+			if (kind == LOAD_PRIMES) {
+				say("heartbeat %llu: %u primes below 2000\n",
+				    (unsigned long long)beats++,
+				    primes_below(2000));
+			} else {
+				say("heartbeat %llu\n",
+				    (unsigned long long)beats++);
+			}
 		}
 	case LOAD_FLOOD:
 		for (;;) {
