@@ -471,23 +471,22 @@ static void test_memory(void)
  * first vcore only (the others idle). Natively the measuring probe
  * starts the same loads on CPUs 4-7, where there is such a load. */
 enum load_kind {
-	LOAD_IDLE,      /* WFI, nothing pending: the core sleeps */
-	LOAD_SPIN,      /* a loop without traps */
-	LOAD_HVC,       /* null hypercalls (natively: PSCI_VERSION) */
-	LOAD_GICD,      /* reads of GICD_TYPER (trapped and emulated) */
+	LOAD_IDLE,	/* WFI, nothing pending: the core sleeps */
+	LOAD_SPIN,	/* a loop without traps */
+	LOAD_HVC,	/* null hypercalls (natively: PSCI_VERSION) */
+	LOAD_GICD,	/* reads of GICD_TYPER (trapped and emulated) */
 	LOAD_HEARTBEAT, /* a console line every millisecond */
-	LOAD_PRIMES,    /* the same after counting primes below 2000, as the
-			 * demo guest's heartbeat does */
-	LOAD_FLOOD,     /* console lines by hypercall, back to back */
-	LOAD_VUART,     /* console lines on the (emulated) PL011 */
-	LOAD_IPI,       /* SGIs to the sibling vcore, taken and ended */
-	LOAD_RESTART,   /* a violation at once: the cell ends and restarts */
+	LOAD_PRIMES,	/* the same, after counting primes (as the demo's) */
+	LOAD_FLOOD,	/* console lines by hypercall, back to back */
+	LOAD_VUART,	/* console lines on the (emulated) PL011 */
+	LOAD_IPI,	/* SGIs to the sibling vcore, taken and ended */
+	LOAD_RESTART,	/* a violation at once: the cell ends and restarts */
 	LOAD_COUNT,
 };
 
 static const char *const load_names[LOAD_COUNT] = {
-	"idle",	 "spin",  "hvc",   "gicd",    "heartbeat", "primes",
-	"flood", "vuart", "ipi", "restart",
+	"idle",	  "spin",  "hvc",   "gicd", "heartbeat",
+	"primes", "flood", "vuart", "ipi",  "restart",
 };
 
 static bool load_of(const char *name, uint32_t *kind)
@@ -550,7 +549,8 @@ static void vuart_line(const char *s)
 
 static void load_ipi(void)
 {
-	uint64_t sgi = (uint64_t)LOAD_SGI << 24 | 1u << ((vcore_index() ^ 1u) & 15u);
+	uint64_t sgi =
+		(uint64_t)LOAD_SGI << 24 | 1u << ((vcore_index() ^ 1u) & 15u);
 
 	gic_init_cpu();
 	gic_enable_irq(LOAD_SGI);
@@ -598,8 +598,9 @@ static void __attribute__((noreturn)) run_load(uint32_t kind)
 	case LOAD_HVC:
 		for (;;) {
 			smccc_call(false,
-				   guest_native ? PSCI_VERSION
-						: RUMKV_SMCCC_ID(RUMKV_HC_VERSION),
+				   guest_native
+					   ? PSCI_VERSION
+					   : RUMKV_SMCCC_ID(RUMKV_HC_VERSION),
 				   0, 0, 0);
 		}
 	case LOAD_GICD:
@@ -634,7 +635,8 @@ static void __attribute__((noreturn)) run_load(uint32_t kind)
 		}
 	case LOAD_VUART:
 		for (;;) {
-			vuart_line("vuart 0123456789abcdefghijklmnopqrstuvwxyz\n");
+			vuart_line(
+				"vuart 0123456789abcdefghijklmnopqrstuvwxyz\n");
 		}
 	case LOAD_IPI:
 		load_ipi();
