@@ -75,7 +75,8 @@ LOADS = [
 # series give mean, p99 and max, the loops one value.
 SERIES = [("hvc", "hvc_ticks", "null hypercall round trip"),
           ("irq_poll", "irq_ticks", "timer IRQ latency, computing"),
-          ("irq_wfi", "irq_wfi_ticks", "timer IRQ latency, in WFI")]
+          ("irq_wfi", "irq_wfi_ticks", "timer IRQ latency, in WFI"),
+          ("console", "console_ticks", "one console line")]
 # Every figure is read from the virtual counter, in ticks of 16 ns, shown
 # in ns. Not the cycle counter: a cell's PMU accesses trap (RumKV hands
 # cells no PMU since issue 11), and under -icount the cycle counter counts
@@ -358,6 +359,7 @@ def table(runs, worst, single, env):
     heads = [("irq_wfi", "timer IRQ in WFI, ns mean / p99 / max"),
              ("irq_poll", "timer IRQ computing, ns mean / p99 / max"),
              ("hvc", "null hypercall, ns mean / p99 / max"),
+             ("console", "console line, ns mean / p99 / max"),
              ("compute", "compute loop, ns"),
              ("memory", "memory-bound loop, ns")]
     out = ["| neighbour load | side | " +
