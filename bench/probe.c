@@ -122,9 +122,15 @@ static void lock_take(volatile uint32_t *lock)
 	uint32_t busy;
 	uint32_t failed;
 
+	/* It yields while it waits, as a kernel's lock does (Linux's wait in
+	 * WFE, which QEMU takes as a YIELD): under -icount a vCPU that spins
+	 * without would keep the holder from running for QEMU's whole
+	 * time slice (docs/temporal-isolation.md). */
 	__asm__ volatile("1:	ldaxr	%w0, [%2]\n\t"
-			 "cbnz	%w0, 1b\n\t"
-			 "stxr	%w1, %w3, [%2]\n\t"
+			 "cbz	%w0, 2f\n\t"
+			 "yield\n\t"
+			 "b	1b\n"
+			 "2:	stxr	%w1, %w3, [%2]\n\t"
 			 "cbnz	%w1, 1b"
 			 : "=&r"(busy), "=&r"(failed)
 			 : "r"(lock), "r"(1u)
