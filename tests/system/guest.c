@@ -34,7 +34,8 @@
  *                   and compares its view of IRQ 34 at the end with the
  *                   start
  *   test=restart-check  prints its status entry (restarts, rights) and the
- *                   RTC's ID, pledges the RTC away and reads addr=
+ *                   RTC's ID, pledges the RTC away, waits hold= ms and
+ *                   reads addr=
  *   test=beat       heartbeats with their time (t= ms of the virtual
  *                   counter) every period= ms until cell until= has ended
  *                   and it has beaten min= times (or beats=N); rtc=1: PL031
@@ -626,6 +627,8 @@ static void test_restart_check(void)
 	r = rumkv_call(RUMKV_HC_PLEDGE, RUMKV_RIGHTS_COMPUTE_ONLY, 0, 0);
 	gprintf("pledged the rtc away: %lld, rights now 0x%llx\n",
 		(long long)r.x0, (unsigned long long)st->cell[c].rights);
+	/* Long enough for a watcher polling every 50 ms to see it. */
+	sleep_ms(arg_or("hold", 0));
 	test_touch();
 }
 
