@@ -17,6 +17,7 @@ static const char *const rumkv_props[] = {
 	"reg",
 	"console",
 	"status-page",
+	"parked-cpus",
 	"#address-cells",
 	"#size-cells",
 	"phandle",
