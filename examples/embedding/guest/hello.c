@@ -10,6 +10,7 @@
 #include <stdint.h>
 
 #define PSCI_SYSTEM_OFF 0x84000008u
+#define CONSOLE_WRITE RUMKV_SMCCC_ID(RUMKV_HC_CONSOLE_WRITE)
 
 void guest_main(uint64_t dtb);
 extern char _start[];
@@ -19,23 +20,26 @@ struct smccc_res {
 	uint64_t r[3];
 };
 
-/* SMCCC 1.1 fast call: function ID in w0, arguments in x1..x7. */
+/* SMCCC 1.1 fast call: function ID in w0, arguments in x1..x7; status
+ * in x0, results in x1..x3. */
 static struct smccc_res smccc(uint32_t id, const uint64_t a[7])
 {
-	register uint64_t x0 __asm__("x0") = id;
-	register uint64_t x1 __asm__("x1") = a[0];
-	register uint64_t x2 __asm__("x2") = a[1];
-	register uint64_t x3 __asm__("x3") = a[2];
-	register uint64_t x4 __asm__("x4") = a[3];
-	register uint64_t x5 __asm__("x5") = a[4];
-	register uint64_t x6 __asm__("x6") = a[5];
-	register uint64_t x7 __asm__("x7") = a[6];
+	struct smccc_res res;
 
-	__asm__ volatile("hvc #0"
-			 : "+r"(x0), "+r"(x1), "+r"(x2), "+r"(x3)
-			 : "r"(x4), "r"(x5), "r"(x6), "r"(x7)
-			 : "memory");
-	return (struct smccc_res){(int64_t)x0, {x1, x2, x3}};
+	__asm__ volatile("mov x0, %1\n\t"
+			 "ldp x1, x2, [%2]\n\t"
+			 "ldp x3, x4, [%2, #16]\n\t"
+			 "ldp x5, x6, [%2, #32]\n\t"
+			 "ldr x7, [%2, #48]\n\t"
+			 "hvc #0\n\t"
+			 "stp x0, x1, [%0]\n\t"
+			 "stp x2, x3, [%0, #16]"
+			 :
+			 : "r"(&res), "r"((uint64_t)id), "r"(a)
+			 : "x0", "x1", "x2", "x3", "x4", "x5", "x6", "x7", "x8",
+			   "x9", "x10", "x11", "x12", "x13", "x14", "x15",
+			   "x16", "x17", "memory");
+	return res;
 }
 
 /* Up to RUMKV_CONSOLE_WRITE_MAX bytes a call, packed into x2..x7. */
@@ -45,12 +49,14 @@ static void puts_rumkv(const char *s)
 		uint64_t a[7] = {0};
 		size_t n = 0;
 
-		for (; s[n] != '\0' && n < RUMKV_CONSOLE_WRITE_MAX; n++) {
+		for (; n < RUMKV_CONSOLE_WRITE_MAX && s[n] != '\0'; n++) {
 			a[1 + n / 8] |= (uint64_t)(uint8_t)s[n]
 					<< (8 * (n % 8));
 		}
 		a[0] = n;
-		smccc(RUMKV_SMCCC_ID(RUMKV_HC_CONSOLE_WRITE), a);
+		if (smccc(CONSOLE_WRITE, a).status < 0) {
+			return;
+		}
 		s += n;
 	}
 }
