@@ -13,7 +13,32 @@
 #define CONSOLE_WRITE RUMKV_SMCCC_ID(RUMKV_HC_CONSOLE_WRITE)
 
 void guest_main(uint64_t dtb);
+void *memcpy(void *dst, const void *src, size_t n);
+void *memset(void *dst, int c, size_t n);
 extern char _start[];
+
+/* GCC may call these even in freestanding code (struct copies, array
+ * initialisers); there is no libc to provide them. */
+void *memcpy(void *dst, const void *src, size_t n)
+{
+	char *d = dst;
+	const char *s = src;
+
+	while (n-- > 0) {
+		*d++ = *s++;
+	}
+	return dst;
+}
+
+void *memset(void *dst, int c, size_t n)
+{
+	char *d = dst;
+
+	while (n-- > 0) {
+		*d++ = (char)c;
+	}
+	return dst;
+}
 
 struct smccc_res {
 	int64_t status;
