@@ -64,7 +64,8 @@
  *       come back only with every core parked and memory scrubbed, and
  *       nothing is scrubbed while a core of the cell is not parked.
  *   (c) ltl live: every core waiting (for a lock or for acknowledgements)
- *       is eventually released, under weak fairness.
+ *       is eventually released, and every core asked to start starts or
+ *       is parked again, under weak fairness.
  *   (d) Isolation(): cell B's state, rights, core, mapping, interrupt and
  *       console never change, and nobody posts requests to its core.
  *   (e) cell_end: one report per end, made by a core running the cell.
@@ -85,7 +86,7 @@
 #define LAG 1
 #endif
 #ifndef OPS
-#define OPS 4
+#define OPS 3
 #endif
 #ifndef NB_LINES
 #define NB_LINES 1
@@ -603,8 +604,11 @@ init
 	}
 }
 
-/* (c) */
+/* (c): every core waiting for a lock or for acknowledgements is
+ * released, and every core asked to start starts (or is parked again). */
 ltl live {
 	[] ((waiting[0] -> <> !waiting[0]) && (waiting[1] -> <> !waiting[1]) &&
-	    (waiting[2] -> <> !waiting[2]))
+	    (waiting[2] -> <> !waiting[2]) &&
+	    ((state[0] == STARTING) -> <> (state[0] != STARTING)) &&
+	    ((state[1] == STARTING) -> <> (state[1] != STARTING)))
 }
