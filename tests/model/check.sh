@@ -106,9 +106,11 @@ expect_fail bug-report-unlocked -DBUG_REPORT_UNLOCKED "$safety" '' \
 expect_fail bug-lock-forgets-park -DBUG_LOCK_FORGETS_PARK "$safety" '' \
 	'assertion violated'
 expect_fail bug-kick-all -DBUG_KICK_ALL "$safety" '' \
-	'assertion violated 0'
+	'assertion violated \(+cstate\[1\]==0'
 expect_fail bug-no-ratchet -DBUG_NO_RATCHET "$safety" '' \
-	'assertion violated 0'
+	'assertion violated \(\(rights\[0\]&gone\)'
+expect_fail bug-rights-late -DBUG_RIGHTS_LATE "$safety" '' \
+	'assertion violated \(\(rights\[0\]&gone\)'
 expect_fail bug-no-serve-waiting -DBUG_NO_SERVE_WAITING '' '-a -f' \
 	'acceptance cycle|invalid end state'
 

@@ -79,6 +79,7 @@
  *   BUG_LOCK_FORGETS_PARK  rumkv_lock returns after acking a park
  *   BUG_KICK_ALL           post_and_wait posts to every core of the machine
  *   BUG_NO_RATCHET         a pledge sets the rights it names
+ *   BUG_RIGHTS_LATE        cell_end zeroes the rights after revoking
  *   BUG_NO_SERVE_WAITING   rumkv_lock does not serve requests (liveness)
  */
 
@@ -515,11 +516,18 @@ report_locked:
 end_reported:
 	pwreq = REQ_PARK; pwret = P_END; goto post;
 end_posted:
+#ifndef BUG_RIGHTS_LATE
 	atomic { state[c] = PARKED; SET_RIGHTS(0) };
+#else
+	state[c] = PARKED;
+#endif
 	dropped = R_ALL; rret = V_END; goto revoke;
 end_revoked:
 	/* cell_clear_memory: (b) nothing is scrubbed under a running core. */
 	atomic { gone = R_ALL; dropped = 0; assert(ALL_PARKED); scrubbed = 1 };
+#ifdef BUG_RIGHTS_LATE
+	atomic { SET_RIGHTS(0) };
+#endif
 	if
 	:: !restart -> atomic { UNLOCK(LCELL); why = 0 }; goto parked
 	:: else
@@ -575,8 +583,8 @@ proctype Invariants()
 {
 end:
 	if
-	:: !NEIGHBOUR_INTACT -> assert(false) /* (d) */
-	:: (rights[A] & gone) != 0 -> assert(false) /* (b) */
+	:: !NEIGHBOUR_INTACT -> assert(NEIGHBOUR_INTACT) /* (d) */
+	:: (rights[A] & gone) != 0 -> assert((rights[A] & gone) == 0) /* (b) */
 	fi
 }
 
