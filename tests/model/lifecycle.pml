@@ -9,8 +9,12 @@
  * Bounds: cell A has two cores (0 and 1, vcore 0 and 1), policy restart
  * with a restart limit of 1; cell B, the neighbour, has one core (2). A
  * has two rights: DEV (a device: an MMIO window mapped at stage 2 and one
- * SPI) and CON (the console). A guest core takes at most LAG steps of
- * guest code between a request being posted to it and taking the kick.
+ * SPI) and CON (the console). Both of A's cores start running (as after
+ * its kernel's CPU_ON); after a restart only vcore 0 does. A's cores take
+ * OPS traps to RumKV in all (pledge, fault, vGIC or console write,
+ * CPU_ON, CPU_OFF); plain accesses and interrupts are not counted. A
+ * guest core takes at most LAG steps of guest code between a request
+ * being posted to it and taking the kick.
  *
  * What models what (C on the right):
  *   Core(c)                a physical core of cell A, in RumKV and in
