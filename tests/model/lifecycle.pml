@@ -64,13 +64,14 @@
  *       through the mapping, a guest handling the SPI from its list
  *       register, a vGIC write reaching the GIC, a console line printed;
  *       and a core runs guest code only while its state is RUNNING.
- *   (b) SET_RIGHTS(): rights only narrow; END_RESET: the plan's rights
- *       come back only with every core parked and memory scrubbed, and
- *       nothing is scrubbed while a core of the cell is not parked.
+ *   (b) SET_RIGHTS(): RumKV only narrows rights; Invariants(): no right
+ *       in `gone` is held; at end_revoked: nothing is scrubbed while a
+ *       core of the cell is not parked, and the plan's rights come back
+ *       only with every core parked and memory scrubbed.
  *   (c) ltl live: every core waiting (for a lock or for acknowledgements)
  *       is eventually released, and every core asked to start starts or
  *       is parked again, under weak fairness.
- *   (d) Isolation(): cell B's state, rights, core, mapping, interrupt and
+ *   (d) Invariants(): cell B's state, rights, core, mapping, interrupt and
  *       console never change, and nobody posts requests to its core.
  *   (e) cell_end: one report per end, made by a core running the cell.
  *
