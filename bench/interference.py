@@ -78,11 +78,10 @@ SERIES = [("hvc", "hvc_ticks", "null hypercall round trip"),
           ("irq_wfi", "irq_wfi_ticks", "timer IRQ latency, in WFI"),
           ("console", "console_ticks", "one console line")]
 # Every figure is read from the virtual counter, in ticks of 16 ns, shown
-# in ns. Not the cycle counter: a cell's PMU accesses trap (RumKV hands
-# cells no PMU since issue 11), and under -icount the cycle counter counts
-# instructions and stands still while every core sleeps (QEMU moves
-# virtual time on to the next deadline at once). Latencies count as at
-# least one tick (the resolution) in the ratios: natively they are 0.
+# in ns. Not the cycle counter: under -icount it counts instructions and
+# stands still while every core sleeps (QEMU moves virtual time on to the
+# next deadline at once). Latencies count as at least one tick (the
+# resolution) in the ratios: natively they are 0.
 TICK_NS = 16
 LOOPS = [("compute", "compute_ticks", "compute loop"),
          ("memory", "memory_ticks", "memory-bound loop")]

@@ -133,9 +133,9 @@ probe_cycles_offset:
 .endm
 
 	probe_table probe_vectors, mrs x0, pmccntr_el0
-/* The same without the cycle counter read, which a cell's PMU access
- * would trap (RumKV traps the PMU: MDCR_EL2.TPM): the interference
- * benchmark's, which counts ticks only. */
+/* The same without the cycle counter read: the interference benchmark's,
+ * which counts ticks only (under -icount the cycle counter stands still
+ * while every core sleeps). */
 	probe_table probe_vectors_ticks, mov x0, xzr
 
 	.text
