@@ -52,6 +52,10 @@
  *   test=parked-level  routes the RTC's level-triggered alarm to vcore 1,
  *                   powers vcore 1 off, lets the alarm fire at it while
  *                   it is off, and powers it on again
+ *   test=poll-input reads lines= lines of console input by polling its
+ *                   emulated UART's FR and DR, no interrupt enabled (in
+ *                   the UART or the GIC), and prints each; gives up after
+ *                   ms= milliseconds
  */
 #include <guest.h>
 
@@ -809,6 +813,49 @@ static void test_parked_level(void)
 	((volatile uint32_t *)RTC_BASE)[RTC_ICR] = 1;
 }
 
+/* test=poll-input: a guest that never takes the UART's interrupt, as
+ * firmware and boot loaders do. Bytes outside printable ASCII are shown
+ * as \xHH. */
+#define UART_BASE 0x09000000ull
+#define UART_FR_RXFE (1u << 4)
+
+static void test_poll_input(void)
+{
+	volatile uint32_t *uart = (volatile uint32_t *)UART_BASE;
+	uint64_t lines = arg_or("lines", 1);
+	uint64_t end = counter() + arg_or("ms", 60000) * counter_freq() / 1000;
+	char buf[96];
+	unsigned n = 0;
+
+	gprintf("poll: ready, IMSC 0x%x\n", uart[0x38 / 4]);
+	while (lines > 0 && counter() < end) {
+		char c;
+
+		if ((uart[0x18 / 4] & UART_FR_RXFE) != 0) {
+			continue;
+		}
+		c = (char)uart[0];
+		if (c == '\n' || c == '\r') {
+			buf[n] = '\0';
+			gprintf("poll: got '%s'\n", buf);
+			n = 0;
+			lines--;
+		} else if (c >= ' ' && c <= '~' && n + 1 < sizeof(buf)) {
+			buf[n++] = c;
+		} else if (n + 5 < sizeof(buf)) {
+			static const char hex[] = "0123456789abcdef";
+
+			buf[n++] = '\\';
+			buf[n++] = 'x';
+			buf[n++] = hex[(uint8_t)c >> 4];
+			buf[n++] = hex[c & 0xf];
+		}
+	}
+	if (lines > 0) {
+		gprintf("poll: timed out\n");
+	}
+}
+
 static void run_test(const char *test, unsigned vcores)
 {
 	if (str_is(test, "touch")) {
@@ -847,6 +894,8 @@ static void run_test(const char *test, unsigned vcores)
 		test_restart_check();
 	} else if (str_is(test, "beat")) {
 		test_beat();
+	} else if (str_is(test, "poll-input")) {
+		test_poll_input();
 	} else {
 		gprintf("unknown test %s\n", test);
 	}

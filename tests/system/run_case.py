@@ -18,7 +18,8 @@ The case's partition file carries the expectations as comment lines:
   // exit: N               QEMU's exit status (default 0)
   // timeout: SECONDS      wall-clock limit for the whole run (default 60)
   // input-after: REGEX => TEXT
-  //                       once a line matches, types TEXT (\\n for Enter)
+  //                       once a line matches, types TEXT (\\n for Enter,
+  //                       \\xHH for any byte, e.g. \\x1d for Ctrl-])
   // gap: MS REGEX         REGEX has a group (?P<t>...) with a time in
   //                       milliseconds (and optionally (?P<s>...) naming a
   //                       series): consecutive matching lines of a series
@@ -53,6 +54,13 @@ BOARD = ["-M", "virt,virtualization=on,gic-version=3", "-cpu", "cortex-a57",
 
 class CaseError(Exception):
     """A case file RumKV's runner cannot take as written."""
+
+
+def _keys(text):
+    """TEXT of `input-after` as bytes typed: \\n is Enter, \\xHH a byte."""
+    text = text.replace("\\n", "\n")
+    return re.sub(r"\\x([0-9a-fA-F]{2})",
+                  lambda m: chr(int(m.group(1), 16)), text)
 
 
 def _regex(value, where):
@@ -140,8 +148,7 @@ def parse_key(case, key, value, where):
         if " => " not in value:
             raise CaseError(f"{where}: expected `input-after: REGEX => TEXT`")
         rx, text = value.split(" => ", 1)
-        case["input"].append([_regex(rx, where),
-                              text.replace("\\n", "\n"), False])
+        case["input"].append([_regex(rx, where), _keys(text), False])
     elif key == "gap":
         case["gap"].append(_parse_gap(value, where))
     elif key == "check":
@@ -187,7 +194,7 @@ def run(qemu, firmware, case, scratch):
             for item in case["input"]:
                 if not item[2] and item[0].search(line):
                     item[2] = True
-                    proc.stdin.write(item[1].encode())
+                    proc.stdin.write(item[1].encode("latin-1"))
                     proc.stdin.flush()
     if partial:
         lines.append(partial.decode("utf-8", "replace"))
