@@ -20,6 +20,9 @@ The case's partition file carries the expectations as comment lines:
   // input-after: REGEX => TEXT
   //                       once a line matches, types TEXT (\\n for Enter,
   //                       \\xHH for any byte, e.g. \\x1d for Ctrl-])
+  // input-when: REGEX ;; REGEX... => TEXT
+  //                       types TEXT once a line has matched each REGEX,
+  //                       in any order (e.g. two cells both at a shell)
   // gap: MS REGEX         REGEX has a group (?P<t>...) with a time in
   //                       milliseconds (and optionally (?P<s>...) naming a
   //                       series): consecutive matching lines of a series
@@ -144,11 +147,14 @@ def parse_key(case, key, value, where):
         case["exit"] = int(value)
     elif key == "timeout":
         case["timeout"] = float(value)
-    elif key == "input-after":
+    elif key in ("input-after", "input-when"):
         if " => " not in value:
-            raise CaseError(f"{where}: expected `input-after: REGEX => TEXT`")
+            raise CaseError(f"{where}: expected `{key}: REGEX => TEXT`")
         rx, text = value.split(" => ", 1)
-        case["input"].append([_regex(rx, where), _keys(text), False])
+        rxs = rx.split(" ;; ") if key == "input-when" else [rx]
+        # [regexes, text, fired, regexes not matched yet]
+        case["input"].append([[_regex(r, where) for r in rxs], _keys(text),
+                              False, None])
     elif key == "gap":
         case["gap"].append(_parse_gap(value, where))
     elif key == "check":
@@ -192,7 +198,12 @@ def run(qemu, firmware, case, scratch):
             lines.append(line)
             print(line, flush=True)
             for item in case["input"]:
-                if not item[2] and item[0].search(line):
+                if item[2]:
+                    continue
+                if item[3] is None:
+                    item[3] = list(item[0])
+                item[3] = [rx for rx in item[3] if not rx.search(line)]
+                if not item[3]:
                     item[2] = True
                     proc.stdin.write(item[1].encode("latin-1"))
                     proc.stdin.flush()

@@ -68,10 +68,20 @@ class ParseCase(Scratch):
                           ("// count: x ^a$\n", "bad `count:` value"),
                           ("// gap: 100 ^no-group$\n", r"\(\?P<t>"),
                           ("// check: nosuch\n", "unknown checker"),
-                          ("// input-after: ^a$ no arrow\n", "=> TEXT")]:
+                          ("// input-after: ^a$ no arrow\n", "=> TEXT"),
+                          ("// input-when: ^a$ ;; ^b$\n", "=> TEXT")]:
             with self.subTest(text=text):
                 with self.assertRaisesRegex(run_case.CaseError, msg):
                     run_case.parse_case(self.case(text))
+
+    def test_input_keys(self):
+        case = run_case.parse_case(self.case(
+            "// expect: ^a$\n"
+            "// input-after: ^x$ => ls\\n\\x1d\n"
+            "// input-when: ^a$ ;; ^b$ => go\n"))
+        self.assertEqual(case["input"][0][1], "ls\n\x1d")
+        self.assertEqual([r.pattern for r in case["input"][1][0]],
+                         ["^a$", "^b$"])
 
     def test_every_case_of_the_suite_parses(self):
         cases = os.path.join(HERE, "cases")
