@@ -555,3 +555,37 @@ Test(console, no_candidate_left)
 	cr_assert_eq(receive("a" SWITCH "b"), 5);
 	cr_assert_eq(fm_cell(FM_A)->vuart.rx_count, 0, "closed: nothing kept");
 }
+
+/* A cell out of focus that floods its UART: its own budget cuts it, and
+ * says how much it dropped; the cell in focus keeps its live line and
+ * its echo all the while. */
+Test(console, a_flood_out_of_focus_is_bounded_and_counted)
+{
+	uint32_t flooded = 0;
+
+	boot_two_inputs();
+	fake.counter = 1000;
+	type_out(fm_core(FM_A, 0), "$ ");
+	for (uint32_t i = 0; i < 3000; i++) {
+		type_out(fm_core(FM_C, i % 2), "flood flood flood flood\n");
+		if (i % 100 == 0) {
+			flooded += lines_of("[C] flood");
+			fake_reset();
+		}
+	}
+	flooded += lines_of("[C] flood");
+	cr_assert_lt(flooded, 3000, "the flood was cut: %u lines", flooded);
+	fake_reset();
+	receive("ls");
+	expect_fifo(FM_A, "ls");
+	type_out(fm_core(FM_A, 1), "ls");
+	cr_assert_str_eq(fake.console, "ls", "A's echo goes out at once");
+	fake.counter += fake.counter_freq;
+	fake_reset();
+	type_out(fm_core(FM_C, 0), "after\n");
+	cr_assert(strstr(fake.console, "rumkv: cell C: over its console "
+				       "budget, dropped ") != NULL,
+		  "%s", fake.console);
+	cr_assert(strstr(fake.console, "[C] after\n") != NULL, "%s",
+		  fake.console);
+}
