@@ -55,7 +55,9 @@
  *   test=poll-input reads lines= lines of console input by polling its
  *                   emulated UART's FR and DR, no interrupt enabled (in
  *                   the UART or the GIC), and prints each; gives up after
- *                   ms= milliseconds
+ *                   ms= milliseconds. poller=1: vcore 1 polls, vcore 0
+ *                   powers itself off first, and vcore 1 powers the cell
+ *                   off when done
  */
 #include <guest.h>
 
@@ -819,7 +821,9 @@ static void test_parked_level(void)
 #define UART_BASE 0x09000000ull
 #define UART_FR_RXFE (1u << 4)
 
-static void test_poll_input(void)
+static volatile unsigned poll_handover;
+
+static void poll_lines(void)
 {
 	volatile uint32_t *uart = (volatile uint32_t *)UART_BASE;
 	uint64_t lines = arg_or("lines", 1);
@@ -854,6 +858,26 @@ static void test_poll_input(void)
 	if (lines > 0) {
 		gprintf("poll: timed out\n");
 	}
+}
+
+static void test_poll_input(void)
+{
+	if (arg_or("poller", 0) == 1) {
+		gprintf("poll: vcore 0 goes off, vcore 1 polls\n");
+		poll_handover = 1;
+		psci_cpu_off();
+	}
+	poll_lines();
+}
+
+/* vcore 1 of test=poll-input poller=1. */
+static void poll_on_vcore1(void)
+{
+	while (poll_handover == 0 || psci_affinity_info(0) != 1) {
+	}
+	poll_lines();
+	gprintf("done\n");
+	psci_system_off();
 }
 
 static void run_test(const char *test, unsigned vcores)
@@ -949,6 +973,10 @@ void guest_secondary(uint64_t ctx)
 	bootarg("test", test, sizeof(test));
 	if (vcore_index() == 1 && str_is(test, "pledge-race")) {
 		race_writer();
+	}
+	if (vcore_index() == 1 && str_is(test, "poll-input") &&
+	    arg_or("poller", 0) == 1) {
+		poll_on_vcore1();
 	}
 	if (vcore_index() == 1 && str_is(test, "parked-level") &&
 	    ++vcore1_starts == 1) {

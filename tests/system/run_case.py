@@ -23,6 +23,8 @@ The case's partition file carries the expectations as comment lines:
   // input-when: REGEX ;; REGEX... => TEXT
   //                       types TEXT once a line has matched each REGEX,
   //                       in any order (e.g. two cells both at a shell)
+  //                       Inputs are typed in the order given: each looks
+  //                       only at lines after the previous one was typed
   // gap: MS REGEX         REGEX has a group (?P<t>...) with a time in
   //                       milliseconds (and optionally (?P<s>...) naming a
   //                       series): consecutive matching lines of a series
@@ -197,9 +199,10 @@ def run(qemu, firmware, case, scratch):
             line = raw.decode("utf-8", "replace").rstrip("\r")
             lines.append(line)
             print(line, flush=True)
-            for item in case["input"]:
-                if item[2]:
-                    continue
+            # Inputs go in order: the next one looks only at the lines
+            # after the previous one was typed.
+            item = next((i for i in case["input"] if not i[2]), None)
+            if item is not None:
                 if item[3] is None:
                     item[3] = list(item[0])
                 item[3] = [rx for rx in item[3] if not rx.search(line)]
