@@ -81,7 +81,7 @@ void rumkv_pledge(struct rumkv_core *core, uint64_t keep);
 void rumkv_console_put(struct rumkv_core *core, const char *s, size_t len);
 
 /* A byte the cell wrote to its emulated UART: added to the cell's UART
- * line, which is shown as it grows if the cell takes console input. */
+ * line, which is shown as it grows if the cell has the input focus. */
 void rumkv_console_vuart_put(struct rumkv_core *core, char c);
 
 /* Sends the core's unfinished hypercall line, if any. */

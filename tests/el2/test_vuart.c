@@ -105,7 +105,7 @@ Test(vuart, rx_fifo)
 	}
 	cr_assert_eq(el2_read(el2_core(EL2_A, 1), UART(FR), 4),
 		     FR_TXFE | FR_RXFE);
-	/* Only the input cell receives. */
+	/* Only the cell in focus receives. */
 	cr_assert_eq(el2_read(el2_core(EL2_C, 0), UART(FR), 4),
 		     FR_TXFE | FR_RXFE);
 }
