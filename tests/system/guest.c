@@ -10,6 +10,12 @@
  * by `after=N` more; then the cell powers off, or with stay=1 keeps a
  * heartbeat forever.
  *   test=touch      after beats, reads (op=read) or writes (op=write) addr=
+ *   test=poll-input reads lines= lines of console input by polling its
+ *                   emulated UART's FR and DR, no interrupt enabled (in
+ *                   the UART or the GIC), and prints each; gives up after
+ *                   ms= milliseconds. poller=1: vcore 1 polls, vcore 0
+ *                   powers itself off first, and vcore 1 powers the cell
+ *                   off when done
  *   test=cpu-on     PSCI CPU_ON/AFFINITY_INFO on its own and other cores
  *   test=calls      unknown hypercalls, SMC conduit, bad arguments
  *   test=sysreg     ACTLR_EL1, an implementation-defined register and an
@@ -52,12 +58,6 @@
  *   test=parked-level  routes the RTC's level-triggered alarm to vcore 1,
  *                   powers vcore 1 off, lets the alarm fire at it while
  *                   it is off, and powers it on again
- *   test=poll-input reads lines= lines of console input by polling its
- *                   emulated UART's FR and DR, no interrupt enabled (in
- *                   the UART or the GIC), and prints each; gives up after
- *                   ms= milliseconds. poller=1: vcore 1 polls, vcore 0
- *                   powers itself off first, and vcore 1 powers the cell
- *                   off when done
  */
 #include <guest.h>
 
@@ -97,6 +97,71 @@ static void heartbeats(uint64_t beats, uint64_t period)
 		sleep_ms(period);
 		gprintf("heartbeat %llu\n", (unsigned long long)i);
 	}
+}
+
+/* test=poll-input: a guest that never takes the UART's interrupt, as
+ * firmware and boot loaders do. Bytes outside printable ASCII are shown
+ * as \xHH. */
+#define UART_BASE 0x09000000ull
+#define UART_FR_RXFE (1u << 4)
+
+static volatile unsigned poll_handover;
+
+static void poll_lines(void)
+{
+	volatile uint32_t *uart = (volatile uint32_t *)UART_BASE;
+	uint64_t lines = arg_or("lines", 1);
+	uint64_t end = counter() + arg_or("ms", 60000) * counter_freq() / 1000;
+	char buf[96];
+	unsigned n = 0;
+
+	gprintf("poll: ready, IMSC 0x%x\n", uart[0x38 / 4]);
+	while (lines > 0 && counter() < end) {
+		char c;
+
+		if ((uart[0x18 / 4] & UART_FR_RXFE) != 0) {
+			continue;
+		}
+		c = (char)uart[0];
+		if (c == '\n' || c == '\r') {
+			buf[n] = '\0';
+			gprintf("poll: got '%s'\n", buf);
+			n = 0;
+			lines--;
+		} else if (c >= ' ' && c <= '~' && n + 1 < sizeof(buf)) {
+			buf[n++] = c;
+		} else if (n + 5 < sizeof(buf)) {
+			static const char hex[] = "0123456789abcdef";
+
+			buf[n++] = '\\';
+			buf[n++] = 'x';
+			buf[n++] = hex[(uint8_t)c >> 4];
+			buf[n++] = hex[c & 0xf];
+		}
+	}
+	if (lines > 0) {
+		gprintf("poll: timed out\n");
+	}
+}
+
+static void test_poll_input(void)
+{
+	if (arg_or("poller", 0) == 1) {
+		gprintf("poll: vcore 0 goes off, vcore 1 polls\n");
+		poll_handover = 1;
+		psci_cpu_off();
+	}
+	poll_lines();
+}
+
+/* vcore 1 of test=poll-input poller=1. */
+static void poll_on_vcore1(void)
+{
+	while (poll_handover == 0 || psci_affinity_info(0) != 1) {
+	}
+	poll_lines();
+	gprintf("done\n");
+	psci_system_off();
 }
 
 static void test_touch(void)
@@ -815,74 +880,11 @@ static void test_parked_level(void)
 	((volatile uint32_t *)RTC_BASE)[RTC_ICR] = 1;
 }
 
-/* test=poll-input: a guest that never takes the UART's interrupt, as
- * firmware and boot loaders do. Bytes outside printable ASCII are shown
- * as \xHH. */
-#define UART_BASE 0x09000000ull
-#define UART_FR_RXFE (1u << 4)
-
-static volatile unsigned poll_handover;
-
-static void poll_lines(void)
-{
-	volatile uint32_t *uart = (volatile uint32_t *)UART_BASE;
-	uint64_t lines = arg_or("lines", 1);
-	uint64_t end = counter() + arg_or("ms", 60000) * counter_freq() / 1000;
-	char buf[96];
-	unsigned n = 0;
-
-	gprintf("poll: ready, IMSC 0x%x\n", uart[0x38 / 4]);
-	while (lines > 0 && counter() < end) {
-		char c;
-
-		if ((uart[0x18 / 4] & UART_FR_RXFE) != 0) {
-			continue;
-		}
-		c = (char)uart[0];
-		if (c == '\n' || c == '\r') {
-			buf[n] = '\0';
-			gprintf("poll: got '%s'\n", buf);
-			n = 0;
-			lines--;
-		} else if (c >= ' ' && c <= '~' && n + 1 < sizeof(buf)) {
-			buf[n++] = c;
-		} else if (n + 5 < sizeof(buf)) {
-			static const char hex[] = "0123456789abcdef";
-
-			buf[n++] = '\\';
-			buf[n++] = 'x';
-			buf[n++] = hex[(uint8_t)c >> 4];
-			buf[n++] = hex[c & 0xf];
-		}
-	}
-	if (lines > 0) {
-		gprintf("poll: timed out\n");
-	}
-}
-
-static void test_poll_input(void)
-{
-	if (arg_or("poller", 0) == 1) {
-		gprintf("poll: vcore 0 goes off, vcore 1 polls\n");
-		poll_handover = 1;
-		psci_cpu_off();
-	}
-	poll_lines();
-}
-
-/* vcore 1 of test=poll-input poller=1. */
-static void poll_on_vcore1(void)
-{
-	while (poll_handover == 0 || psci_affinity_info(0) != 1) {
-	}
-	poll_lines();
-	gprintf("done\n");
-	psci_system_off();
-}
-
 static void run_test(const char *test, unsigned vcores)
 {
-	if (str_is(test, "touch")) {
+	if (str_is(test, "poll-input")) {
+		test_poll_input();
+	} else if (str_is(test, "touch")) {
 		test_touch();
 	} else if (str_is(test, "cpu-on")) {
 		test_cpu_on(vcores);
@@ -918,8 +920,6 @@ static void run_test(const char *test, unsigned vcores)
 		test_restart_check();
 	} else if (str_is(test, "beat")) {
 		test_beat();
-	} else if (str_is(test, "poll-input")) {
-		test_poll_input();
 	} else {
 		gprintf("unknown test %s\n", test);
 	}
