@@ -206,7 +206,7 @@ static void test_sysreg(void)
 {
 	uint64_t before, after, impdef = 0x5a5a;
 	uint64_t e1, e2, e3;
-	uint64_t pmcr, oslsr, mdscr;
+	uint64_t pmcr, oslsr, mdscr, cyc0, cyc1, cyc2;
 
 	gprintf("writing ACTLR_EL1\n");
 	probe_begin();
@@ -229,17 +229,30 @@ static void test_sysreg(void)
 	gprintf("SYS #0, C11, C0, #0: %s (EC 0x%llx)\n",
 		undef_or(e3, "executed"),
 		(unsigned long long)(e3 >> 26 & 0x3f));
-	/* The PMU (MDCR_EL2.TPM) and the debug and OS-lock registers (TDA,
-	 * TDOSA) are not offered: they read as zero and ignore writes. */
-	__asm__ volatile("msr pmcr_el0, %0" ::"r"(1ull));
-	__asm__ volatile("mrs %0, pmcr_el0" : "=r"(pmcr));
+	/* The debug and OS-lock registers (TDA, TDOSA) are not offered: they
+	 * read as zero and ignore writes. */
 	__asm__ volatile("mrs %0, oslsr_el1" : "=r"(oslsr));
 	__asm__ volatile("msr oslar_el1, %0" ::"r"(0ull));
 	__asm__ volatile("msr mdscr_el1, %0" ::"r"(1ull << 15));
 	__asm__ volatile("mrs %0, mdscr_el1" : "=r"(mdscr));
-	gprintf("PMCR 0x%llx, OSLSR 0x%llx, MDSCR 0x%llx\n",
-		(unsigned long long)pmcr, (unsigned long long)oslsr,
+	gprintf("OSLSR 0x%llx, MDSCR 0x%llx\n", (unsigned long long)oslsr,
 		(unsigned long long)mdscr);
+	/* The core's PMU is the cell's, found as after reset: counters
+	 * stopped (E = 0) and zero; once enabled, the cycle counter counts. */
+	__asm__ volatile("mrs %0, pmcr_el0" : "=r"(pmcr));
+	__asm__ volatile("mrs %0, pmccntr_el0" : "=r"(cyc0));
+	__asm__ volatile("msr pmcntenset_el0, %0" ::"r"(1ull << 31));
+	__asm__ volatile("msr pmcr_el0, %0" ::"r"(pmcr | 1));
+	__asm__ volatile("isb; mrs %0, pmccntr_el0" : "=r"(cyc1));
+	for (volatile int i = 0; i < 100; i++) {
+	}
+	__asm__ volatile("isb; mrs %0, pmccntr_el0" : "=r"(cyc2));
+	__asm__ volatile("msr pmcr_el0, %0" ::"r"(pmcr & ~1ull));
+	gprintf("PMU: %llu counters, enabled %llu, cycles at reset %llu, "
+		"counting %s\n",
+		(unsigned long long)(pmcr >> 11 & 0x1f),
+		(unsigned long long)(pmcr & 1), (unsigned long long)cyc0,
+		cyc2 > cyc1 ? "yes" : "no");
 	gprintf("sysreg write survived\n");
 }
 
@@ -683,7 +696,7 @@ static void test_restart_check(void)
 	uint32_t c = (uint32_t)rumkv_call(RUMKV_HC_CORE_INFO, 0, 0, 0).x1;
 	volatile uint32_t *rtc = (volatile uint32_t *)RTC_BASE;
 	struct smccc_res r;
-	uint64_t seq, rights, initial;
+	uint64_t seq, rights, initial, pmcr, cycles;
 	uint32_t restarts;
 
 	do {
@@ -695,6 +708,14 @@ static void test_restart_check(void)
 	gprintf("run: restarts %u rights 0x%llx initial 0x%llx rtc id 0x%x\n",
 		restarts, (unsigned long long)rights,
 		(unsigned long long)initial, rtc[0xfe0 / 4]);
+	/* The PMU as this run found it, then left counting for the next. */
+	__asm__ volatile("mrs %0, pmcr_el0" : "=r"(pmcr));
+	__asm__ volatile("mrs %0, pmccntr_el0" : "=r"(cycles));
+	gprintf("pmu: enabled %llu, cycles %s\n",
+		(unsigned long long)(pmcr & 1),
+		cycles == 0 ? "zero" : "counted");
+	__asm__ volatile("msr pmcntenset_el0, %0" ::"r"(1ull << 31));
+	__asm__ volatile("msr pmcr_el0, %0" ::"r"(pmcr | 1));
 	r = rumkv_call(RUMKV_HC_PLEDGE, RUMKV_RIGHTS_COMPUTE_ONLY, 0, 0);
 	gprintf("pledged the rtc away: %lld, rights now 0x%llx\n",
 		(long long)r.x0, (unsigned long long)st->cell[c].rights);

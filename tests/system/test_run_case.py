@@ -235,6 +235,34 @@ class Hostile(unittest.TestCase):
     def test_the_last_run_must_power_off(self):
         self.bad(self.RUN0 + self.RUN2 + self.RUN3, "expected 2 restarts")
 
+    NOTICE = ("rumkv: cell A: over its console budget, dropped 0 bytes and "
+              "1 RumKV lines")
+
+    def budget(self, lines):
+        return hostile_check.check(lines, dict(self.ARGS, budget="1"))
+
+    def test_a_dropped_report_needs_budget_1(self):
+        lines = self.console()
+        lines[8] = self.NOTICE
+        self.bad(lines, "0 reports of its end")
+
+    def test_a_dropped_report_counted_by_a_notice_passes(self):
+        lines = self.console()
+        lines[8] = self.NOTICE
+        self.assertEqual(self.budget(lines), [])
+
+    def test_a_dropped_report_without_notice_fails(self):
+        lines = self.console()
+        del lines[8]
+        self.assertTrue(any("no console budget notice counts them" in f
+                            for f in self.budget(lines)))
+
+    def test_a_notice_counting_too_many_fails(self):
+        lines = self.console()
+        lines.insert(9, self.NOTICE)
+        self.assertTrue(any("more RumKV lines than are missing" in f
+                            for f in self.budget(lines)))
+
 
 if __name__ == "__main__":
     unittest.main(verbosity=2)
