@@ -23,8 +23,10 @@ The case's partition file carries the expectations as comment lines:
   // input-when: REGEX ;; REGEX... => TEXT
   //                       types TEXT once a line has matched each REGEX,
   //                       in any order (e.g. two cells both at a shell)
-  //                       Inputs are typed in the order given: each looks
-  //                       only at lines after the previous one was typed
+  //                       Inputs are typed in the order given; an
+  //                       input-after looks only at lines after the
+  //                       previous input was typed, an input-when at every
+  //                       line so far
   // gap: MS REGEX         REGEX has a group (?P<t>...) with a time in
   //                       milliseconds (and optionally (?P<s>...) naming a
   //                       series): consecutive matching lines of a series
@@ -154,9 +156,9 @@ def parse_key(case, key, value, where):
             raise CaseError(f"{where}: expected `{key}: REGEX => TEXT`")
         rx, text = value.split(" => ", 1)
         rxs = rx.split(" ;; ") if key == "input-when" else [rx]
-        # [regexes, text, fired, regexes not matched yet]
+        # [regexes, text, fired, regexes not matched yet, input-when]
         case["input"].append([[_regex(r, where) for r in rxs], _keys(text),
-                              False, None])
+                              False, None, key == "input-when"])
     elif key == "gap":
         case["gap"].append(_parse_gap(value, where))
     elif key == "check":
@@ -164,6 +166,29 @@ def parse_key(case, key, value, where):
     else:
         raise CaseError(f"{where}: unknown expectation key `{key}:` "
                         "(see run_case.py's usage)")
+
+
+def _type_inputs(inputs, lines, stdin):
+    """After `lines` gained its last line: types every input now due, in
+    order. An input-after looks only at the lines after the previous input
+    was typed, an input-when at every line so far."""
+    typed = False
+    for item in inputs:
+        if item[2]:
+            continue
+        if item[3] is None:
+            # The line an input was just typed on is not the next one's.
+            seen = lines if item[4] else [] if typed else lines[-1:]
+            item[3] = [rx for rx in item[0]
+                       if not any(rx.search(l) for l in seen)]
+        else:
+            item[3] = [rx for rx in item[3] if not rx.search(lines[-1])]
+        if item[3]:
+            return
+        item[2] = True
+        typed = True
+        stdin.write(item[1].encode("latin-1"))
+        stdin.flush()
 
 
 def run(qemu, firmware, case, scratch):
@@ -199,17 +224,7 @@ def run(qemu, firmware, case, scratch):
             line = raw.decode("utf-8", "replace").rstrip("\r")
             lines.append(line)
             print(line, flush=True)
-            # Inputs go in order: the next one looks only at the lines
-            # after the previous one was typed.
-            item = next((i for i in case["input"] if not i[2]), None)
-            if item is not None:
-                if item[3] is None:
-                    item[3] = list(item[0])
-                item[3] = [rx for rx in item[3] if not rx.search(line)]
-                if not item[3]:
-                    item[2] = True
-                    proc.stdin.write(item[1].encode("latin-1"))
-                    proc.stdin.flush()
+            _type_inputs(case["input"], lines, proc.stdin)
     if partial:
         lines.append(partial.decode("utf-8", "replace"))
         print(lines[-1], flush=True)

@@ -83,6 +83,33 @@ class ParseCase(Scratch):
         self.assertEqual([r.pattern for r in case["input"][1][0]],
                          ["^a$", "^b$"])
 
+    def test_inputs_go_in_order(self):
+        case = run_case.parse_case(self.case(
+            "// expect: ^a$\n"
+            "// input-after: ^go$ => 1\n"
+            "// input-after: ^go$ => 2\n"
+            "// input-when: ^early$ ;; ^late$ => 3\n"
+            "// input-after: ^late$ => 4\n"))
+
+        class Sink:
+            def __init__(self):
+                self.typed = b""
+
+            def write(self, b):
+                self.typed += b
+
+            def flush(self):
+                pass
+
+        sink, lines = Sink(), []
+        for line in ["early", "go", "x", "go", "late", "late"]:
+            lines.append(line)
+            run_case._type_inputs(case["input"], lines, sink)
+            typed = {"early": b"", "go": b"12"[:lines.count("go")],
+                     "x": b"1", "late": b"123" if lines.count("late") == 1
+                     else b"1234"}[line]
+            self.assertEqual(sink.typed, typed, lines)
+
     def test_every_case_of_the_suite_parses(self):
         cases = os.path.join(HERE, "cases")
         for name in sorted(os.listdir(cases)):
