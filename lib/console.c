@@ -433,9 +433,9 @@ RUMKV_BOOT void rumkv_console_start(struct rumkv_core *self)
 {
 	struct rumkv_cell *first = focus_next(NULL);
 
+	/* No cell takes input: the UART's interrupt stays off. */
 	if (first == NULL) {
-		return; /* no cell takes input: the UART's interrupt stays off
-			 */
+		return;
 	}
 	rumkv_lock(self, &rumkv_machine.console_lock);
 	focus_set(first);
@@ -475,7 +475,11 @@ void rumkv_console_input(struct rumkv_core *core, char c)
 		to = NULL;
 	} else if (c == SWITCH_KEY) {
 		left = focus;
-		focus_set(focus_next(focus));
+		to = focus_next(focus);
+		if (to != NULL) {
+			focus_set(to);
+		}
+		switch_held = 0;
 		to = NULL;
 	} else {
 		held = switch_held;
