@@ -191,7 +191,4 @@ RUMKV_NORETURN void rumkv_cell_system_off(struct rumkv_core *core, bool reset);
  * formatted text. */
 void rumkv_log(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
-/* Does the cell own physical interrupt `intid`? (port interrupt filters) */
-bool rumkv_cell_owns_irq(const struct rumkv_cell *cell, uint32_t intid);
-
 #endif /* RUMKV_CELL_H */

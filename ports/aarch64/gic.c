@@ -225,6 +225,14 @@ int port_irq_assign(struct rumkv_cell *cell, uint32_t intid)
 	mmio_write8(gic_gicd_base + GICD_IPRIORITYR + intid, GIC_PRIO_DEFAULT);
 	mmio_write64(gic_gicd_base + GICD_IROUTER + intid * 8,
 		     irouter_of(first->hwid));
+	/* A core that parked with the SPI active in an earlier run of the
+	 * cell must not deactivate it for this run when it starts (the
+	 * SPI was revoked, so no parked core can be taking it now). */
+	for (uint32_t v = 0; v < cell->plan->core_count; v++) {
+		__atomic_fetch_and(&rumkv_cell_core(cell, v)
+					    ->arch.parked_active[intid / 64],
+				   ~(1ull << (intid % 64)), __ATOMIC_RELAXED);
+	}
 	owned_set(cell, intid, true);
 	return 0;
 }
@@ -404,24 +412,28 @@ void gic_parked_drain(struct rumkv_core *core)
 		} else if (intid < 32) {
 			write_sysreg(icc_dir_el1, intid);
 		} else {
-			core->arch.parked_active[intid / 64] |= 1ull
-								<< (intid % 64);
+			__atomic_fetch_or(&core->arch.parked_active[intid / 64],
+					  1ull << (intid % 64),
+					  __ATOMIC_RELAXED);
 		}
 	}
 }
 
 /* When the core's vcore starts: the SPIs it left active while parked
  * become inactive (and, if still asserted, pending for the cell). Only
- * those the cell still owns: a revoked one was deactivated then. */
+ * those the cell still owns: a revoked one was deactivated then, and one
+ * assigned again (a restart) lost its bit (port_irq_assign). The bits
+ * are atomic: port_irq_assign clears them from another core. */
 void gic_parked_release(struct rumkv_core *core)
 {
 	unsigned w;
 
 	for (w = 0; w < PORT_GIC_INTIDS / 64; w++) {
 		uint64_t left =
-			core->arch.parked_active[w] & owned_word(core->cell, w);
+			__atomic_exchange_n(&core->arch.parked_active[w], 0,
+					    __ATOMIC_RELAXED) &
+			owned_word(core->cell, w);
 
-		core->arch.parked_active[w] = 0;
 		while (left != 0) {
 			unsigned intid =
 				w * 64 + (unsigned)__builtin_ctzll(left);
