@@ -406,10 +406,15 @@ void gic_parked_drain(struct rumkv_core *core)
 		if (intid == aarch64_console_irq) {
 			/* RumKV's own: the focus may be on this core's cell
 			 * (whose vcore is off), and the switch keys must get
-			 * through whatever the cell does. */
+			 * through whatever the cell does. Back to the park
+			 * loop after it (anything else pending wakes the WFI
+			 * at once), so that endless input cannot keep the
+			 * core from starting. */
 			aarch64_uart_irq(core);
 			write_sysreg(icc_dir_el1, intid);
-		} else if (intid < 32) {
+			return;
+		}
+		if (intid < 32) {
 			write_sysreg(icc_dir_el1, intid);
 		} else {
 			__atomic_fetch_or(&core->arch.parked_active[intid / 64],
