@@ -589,3 +589,19 @@ Test(console, a_flood_out_of_focus_is_bounded_and_counted)
 	cr_assert(strstr(fake.console, "[C] after\n") != NULL, "%s",
 		  fake.console);
 }
+
+/* Another cell's pledge or end leaves the focus where it is; that cell's
+ * UART is closed and gets nothing. */
+Test(console, the_focus_stays_when_another_cell_pledges)
+{
+	uint64_t r[8] = {RUMKV_HC_PLEDGE, RUMKV_RIGHT_NET};
+
+	boot_two_inputs();
+	cr_assert_eq(fm_hypercall(fm_core(FM_C, 1), r), FAKE_RETURNED);
+	cr_assert_not(fake_seen(FAKE_CONSOLE_ROUTE, FM_C, 0));
+	cr_assert_eq(fake.console_route, fm_core(FM_A, 0));
+	cr_assert_eq(receive(SWITCH "a"), 4, "C is no candidate now");
+	expect_fifo(FM_A, "a");
+	cr_assert(fm_cell(FM_C)->vuart.closed);
+	cr_assert_eq(fm_cell(FM_C)->vuart.rx_count, 0);
+}
