@@ -20,6 +20,12 @@
  *                   receiver's own trap count (RUMKV_HC_STATS), whether it
  *                   arrives by its acknowledgements
  *   test=status     prints the status page (peers' state and rights)
+ *   test=poll-input reads lines= lines of console input by polling its
+ *                   emulated UART's FR and DR, no interrupt enabled (in
+ *                   the UART or the GIC), and prints each; gives up after
+ *                   ms= milliseconds. poller=1: vcore 1 polls, vcore 0
+ *                   powers itself off first, and vcore 1 powers the cell
+ *                   off when done
  *   test=pledge-touch  reads the virtio device at dev=, pledges compute
  *                   only, computes, reads the device again
  *   test=pledge-race   vcore 1 keeps writing the device at dev= while
@@ -433,6 +439,71 @@ static unsigned primes_below(unsigned limit)
 	return count;
 }
 
+/* test=poll-input: a guest that never takes the UART's interrupt, as
+ * firmware and boot loaders do. Bytes outside printable ASCII are shown
+ * as \xHH. */
+#define UART_BASE 0x09000000ull
+#define UART_FR_RXFE (1u << 4)
+
+static volatile unsigned poll_handover;
+
+static void poll_lines(void)
+{
+	volatile uint32_t *uart = (volatile uint32_t *)UART_BASE;
+	uint64_t lines = arg_or("lines", 1);
+	uint64_t end = counter() + arg_or("ms", 60000) * counter_freq() / 1000;
+	char buf[96];
+	unsigned n = 0;
+
+	gprintf("poll: ready, IMSC 0x%x\n", uart[0x38 / 4]);
+	while (lines > 0 && counter() < end) {
+		char c;
+
+		if ((uart[0x18 / 4] & UART_FR_RXFE) != 0) {
+			continue;
+		}
+		c = (char)uart[0];
+		if (c == '\n' || c == '\r') {
+			buf[n] = '\0';
+			gprintf("poll: got '%s'\n", buf);
+			n = 0;
+			lines--;
+		} else if (c >= ' ' && c <= '~' && n + 1 < sizeof(buf)) {
+			buf[n++] = c;
+		} else if (n + 5 < sizeof(buf)) {
+			static const char hex[] = "0123456789abcdef";
+
+			buf[n++] = '\\';
+			buf[n++] = 'x';
+			buf[n++] = hex[(uint8_t)c >> 4];
+			buf[n++] = hex[c & 0xf];
+		}
+	}
+	if (lines > 0) {
+		gprintf("poll: timed out\n");
+	}
+}
+
+static void test_poll_input(void)
+{
+	if (arg_or("poller", 0) == 1) {
+		gprintf("poll: vcore 0 goes off, vcore 1 polls\n");
+		poll_handover = 1;
+		psci_cpu_off();
+	}
+	poll_lines();
+}
+
+/* vcore 1 of test=poll-input poller=1. */
+static void poll_on_vcore1(void)
+{
+	while (poll_handover == 0 || psci_affinity_info(0) != 1) {
+	}
+	poll_lines();
+	gprintf("done\n");
+	psci_system_off();
+}
+
 static void test_pledge_touch(void)
 {
 	volatile uint32_t *dev = (volatile uint32_t *)arg_or("dev", 0);
@@ -832,7 +903,9 @@ static void test_parked_level(void)
 
 static void run_test(const char *test, unsigned vcores)
 {
-	if (str_is(test, "touch")) {
+	if (str_is(test, "poll-input")) {
+		test_poll_input();
+	} else if (str_is(test, "touch")) {
 		test_touch();
 	} else if (str_is(test, "cpu-on")) {
 		test_cpu_on(vcores);
@@ -921,6 +994,10 @@ void guest_secondary(uint64_t ctx)
 	bootarg("test", test, sizeof(test));
 	if (vcore_index() == 1 && str_is(test, "pledge-race")) {
 		race_writer();
+	}
+	if (vcore_index() == 1 && str_is(test, "poll-input") &&
+	    arg_or("poller", 0) == 1) {
+		poll_on_vcore1();
 	}
 	if (vcore_index() == 1 && str_is(test, "parked-level") &&
 	    ++vcore1_starts == 1) {

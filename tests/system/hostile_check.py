@@ -149,7 +149,7 @@ def _check_vuart(n, body, cell, tag):
     sent = [int(x) for x in m.groups()] if m else [0, 0, 0, 0]
     shown = [l[len(f"[{cell}] "):] for l in body[:body.index(summary)]
              if re.match(rf"^\[{cell}\] [a-d]+$", l)]
-    # The cell takes console input, so RumKV shows its partial line live:
+    # The cell has the input focus, so RumKV shows its partial line live:
     # other output breaks it and draws it again below. A line shorter
     # than a full one that the next one starts with was such a partial
     # one (a complete line has 120 bytes, or is the last).

@@ -68,10 +68,47 @@ class ParseCase(Scratch):
                           ("// count: x ^a$\n", "bad `count:` value"),
                           ("// gap: 100 ^no-group$\n", r"\(\?P<t>"),
                           ("// check: nosuch\n", "unknown checker"),
-                          ("// input-after: ^a$ no arrow\n", "=> TEXT")]:
+                          ("// input-after: ^a$ no arrow\n", "=> TEXT"),
+                          ("// input-when: ^a$ ;; ^b$\n", "=> TEXT")]:
             with self.subTest(text=text):
                 with self.assertRaisesRegex(run_case.CaseError, msg):
                     run_case.parse_case(self.case(text))
+
+    def test_input_keys(self):
+        case = run_case.parse_case(self.case(
+            "// expect: ^a$\n"
+            "// input-after: ^x$ => ls\\n\\x1d\n"
+            "// input-when: ^a$ ;; ^b$ => go\n"))
+        self.assertEqual(case["input"][0][1], "ls\n\x1d")
+        self.assertEqual([r.pattern for r in case["input"][1][0]],
+                         ["^a$", "^b$"])
+
+    def test_inputs_go_in_order(self):
+        case = run_case.parse_case(self.case(
+            "// expect: ^a$\n"
+            "// input-after: ^go$ => 1\n"
+            "// input-after: ^go$ => 2\n"
+            "// input-when: ^early$ ;; ^late$ => 3\n"
+            "// input-after: ^late$ => 4\n"))
+
+        class Sink:
+            def __init__(self):
+                self.typed = b""
+
+            def write(self, b):
+                self.typed += b
+
+            def flush(self):
+                pass
+
+        sink, lines = Sink(), []
+        for line in ["early", "go", "x", "go", "late", "late"]:
+            lines.append(line)
+            run_case._type_inputs(case["input"], lines, sink)
+            typed = {"early": b"", "go": b"12"[:lines.count("go")],
+                     "x": b"1", "late": b"123" if lines.count("late") == 1
+                     else b"1234"}[line]
+            self.assertEqual(sink.typed, typed, lines)
 
     def test_every_case_of_the_suite_parses(self):
         cases = os.path.join(HERE, "cases")
