@@ -16,8 +16,8 @@
  *
  * Items: CORES, MEMORY, DEVICES, IMAGES index the cell's arrays; IRQS and
  * STREAMS index the cell's devices (the message names the interrupt or
- * stream); NAME, ENTRY, RIGHTS, POLICY, CONSOLE, STATUS_PAGE, TABLES and
- * PLAN use -1.
+ * stream); GUEST indexes the cell's memory like MEMORY; NAME, ENTRY,
+ * RIGHTS, POLICY, CONSOLE, STATUS_PAGE, TABLES and PLAN use -1.
  */
 #include <rumkv/abi.h>
 #include <rumkv/format.h>
@@ -767,6 +767,85 @@ static void check_devices(struct check *ck, int c)
 	}
 }
 
+/* ---- Where the cell sees its memory ---- */
+
+/* A device the cell holds that does DMA without an IOMMU: it reaches
+ * memory at physical addresses, whatever the cell's stage-2 says. */
+static const struct rumkv_plan_device *
+dma_untranslated(const struct rumkv_plan_cell *cell)
+{
+	for (uint32_t i = 0; cell->devices != NULL && i < cell->device_count;
+	     i++) {
+		if (cell->devices[i].dma_stop == RUMKV_DMA_STOP_VIRTIO_MMIO) {
+			return &cell->devices[i];
+		}
+	}
+	return NULL;
+}
+
+/* The guest range of region `i` must leave the interrupt controller and
+ * the cell's devices where the board has them (they keep their board
+ * addresses in every cell). A device whose physical window meets the
+ * region itself is reported with the devices (check_window_ram). */
+static void check_guest_range(struct check *ck, int c, int i)
+{
+	const struct rumkv_plan *p = ck->plan;
+	const struct rumkv_plan_cell *cell = &p->cells[c];
+	const struct rumkv_plan_mem *m = &cell->mem[i];
+	struct span g = span_of(m->ipa, m->size);
+	const struct rumkv_plan_device *dma = dma_untranslated(cell);
+
+	for (uint32_t r = 0; r < p->platform.irqc_reg_count && r < 4; r++) {
+		const struct rumkv_plan_mmio *w = &p->platform.irqc_regs[r];
+
+		if (range_ok(w->pa, w->size) &&
+		    spans_meet(g, page_span(w->pa, w->size))) {
+			fail(ck, c, RUMKV_FIELD_GUEST, i,
+			     "guest range 0x%llx+0x%llx overlaps the interrupt "
+			     "controller 0x%llx+0x%llx",
+			     U64(m->ipa), U64(m->size), U64(w->pa),
+			     U64(w->size));
+		}
+	}
+	for (uint32_t d = 0; cell->devices != NULL && d < cell->device_count;
+	     d++) {
+		const struct rumkv_plan_device *dev = &cell->devices[d];
+
+		for (uint32_t w = 0; dev_ok(dev) && w < dev->mmio_count; w++) {
+			struct span s =
+				page_span(dev->mmio[w].pa, dev->mmio[w].size);
+
+			if (spans_meet(g, s) &&
+			    !spans_meet(span_of(m->pa, m->size), s)) {
+				fail(ck, c, RUMKV_FIELD_GUEST, i,
+				     "guest range 0x%llx+0x%llx overlaps its "
+				     "device %s 0x%llx+0x%llx",
+				     U64(m->ipa), U64(m->size), dev_name(dev),
+				     U64(dev->mmio[w].pa),
+				     U64(dev->mmio[w].size));
+			}
+		}
+	}
+	if (dma != NULL && m->ipa != m->pa) {
+		fail(ck, c, RUMKV_FIELD_GUEST, i,
+		     "0x%llx+0x%llx is seen at 0x%llx, but %s does DMA "
+		     "without an IOMMU, to physical addresses: it must be "
+		     "seen where it is",
+		     U64(m->pa), U64(m->size), U64(m->ipa), dev_name(dma));
+	}
+}
+
+static void check_guest(struct check *ck, int c)
+{
+	const struct rumkv_plan_cell *cell = &ck->plan->cells[c];
+
+	for (int i = 0; cell->mem != NULL && i < (int)cell->mem_count; i++) {
+		if (mem_ok(&cell->mem[i])) {
+			check_guest_range(ck, c, i);
+		}
+	}
+}
+
 /* ---- Images, entry, rights, policy ---- */
 
 static bool in_cell_memory(const struct rumkv_plan_cell *cell, uint64_t ipa,
@@ -993,6 +1072,7 @@ unsigned rumkv_plan_check(const struct rumkv_plan *plan,
 		check_name(&ck, c);
 		check_cores(&ck, c);
 		check_memory(&ck, c);
+		check_guest(&ck, c);
 		check_devices(&ck, c);
 		check_images(&ck, c);
 		check_scalars(&ck, c);
@@ -1019,6 +1099,7 @@ const char *rumkv_plan_field_name(enum rumkv_plan_field field)
 		[RUMKV_FIELD_CONSOLE] = "console",
 		[RUMKV_FIELD_STATUS_PAGE] = "status page",
 		[RUMKV_FIELD_TABLES] = "tables",
+		[RUMKV_FIELD_GUEST] = "guest memory",
 	};
 
 	if ((unsigned)field >= RUMKV_ARRAY_SIZE(names)) {

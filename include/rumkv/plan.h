@@ -11,7 +11,11 @@
  * (lib/plan_check.c, shared with the tool) before it touches any hardware.
  *
  * All addresses are physical unless named `ipa`. Device MMIO is mapped at
- * its physical address (IPA == PA); cell RAM may be relocated.
+ * its physical address (IPA == PA); cell RAM may be relocated (mem[].ipa,
+ * the guest address, differs from mem[].pa), except in a cell with a
+ * device doing DMA without an IOMMU (RUMKV_DMA_STOP_VIRTIO_MMIO), which
+ * uses physical addresses. Images, entry_ipa and boot_arg are guest
+ * addresses.
  */
 #ifndef RUMKV_PLAN_H
 #define RUMKV_PLAN_H

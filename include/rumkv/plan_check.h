@@ -28,6 +28,7 @@ enum rumkv_plan_field {
 	RUMKV_FIELD_CONSOLE,
 	RUMKV_FIELD_STATUS_PAGE,
 	RUMKV_FIELD_TABLES,
+	RUMKV_FIELD_GUEST, /* where the cell sees its memory (mem[].ipa) */
 };
 
 struct rumkv_plan_error {

@@ -231,6 +231,68 @@ Test(cell, restart_until_the_limit)
 	cr_assert(ram_is_zero(FM_B));
 }
 
+/* Cell B sees its RAM at 0x80000000, not where it is: stage-2
+ * translates, the images go to where the RAM is, the scrub clears that,
+ * and the boot summary names both addresses. */
+Test(cell, relocated_cell_sees_its_ram_at_its_guest_address)
+{
+	static struct rumkv_plan_mem mem_b;
+	static struct rumkv_plan_image images_b[2];
+	const uint64_t ipa = 0x80000000;
+	struct rumkv_plan_cell *pc = &fm.cells[FM_B];
+	uint64_t out;
+	uint32_t attr;
+
+	fm_build();
+	mem_b = pc->mem[0];
+	mem_b.ipa = ipa;
+	pc->mem = &mem_b;
+	images_b[0] = pc->images[0];
+	images_b[1] = pc->images[1];
+	images_b[0].ipa = ipa;
+	images_b[1].ipa = ipa + FM_DTB_OFFSET;
+	pc->images = images_b;
+	pc->entry_ipa = ipa;
+	pc->boot_arg = ipa + FM_DTB_OFFSET;
+	cr_assert_eq(fm_boot(), FAKE_ENTER);
+	cr_assert_eq(fm_run_parked(fm_core(FM_B, 0)), FAKE_ENTER);
+	cr_assert(fake_seen(FAKE_ENTER, FM_B, ipa));
+	cr_assert_eq(rumkv_pt_lookup(&fm_cell(FM_B)->stage2,
+				     ipa + FM_CELL_RAM_SIZE - 4, &out, &attr,
+				     NULL),
+		     RUMKV_OK);
+	cr_assert_eq(out, FM_CELL_RAM(FM_B) + FM_CELL_RAM_SIZE - 4);
+	cr_assert_eq(attr, RUMKV_ATTR_R | RUMKV_ATTR_W | RUMKV_ATTR_X);
+	cr_assert_not(fm_mapped(FM_B, ipa + FM_CELL_RAM_SIZE),
+		      "nothing past its end");
+	cr_assert_not(fm_mapped(FM_B, ipa - 1), "nothing before its start");
+	cr_assert_not(fm_mapped(FM_B, FM_CELL_RAM(FM_B)),
+		      "its physical address means nothing to it");
+	cr_assert(image_loaded(FM_B), "images copied to where the RAM is");
+	cr_assert(strstr(fake.console, "rumkv: cell B: 2 cores (hw 0x4,0x5), 2 "
+				       "MiB RAM at 0x80000000 (PA 0x40a00000), "
+				       "2 devices") != NULL,
+		  "console: %s", fake.console);
+	cr_assert(strstr(fake.console, "rumkv: cell A: 4 cores (hw "
+				       "0x0,0x1,0x2,0x3), 2 MiB RAM, 2 "
+				       "devices") != NULL,
+		  "identity: one address; console: %s", fake.console);
+
+	fake_reset();
+	memset(fake.ram + (FM_CELL_RAM(FM_B) - FM_RAM_BASE) + FM_IMAGE_SIZE,
+	       0xee, 16);
+	cr_assert_eq(fm_violation(fm_core(FM_B, 0), RUMKV_REASON_STAGE2_FAULT),
+		     FAKE_ENTER, "vcore 0 starts again on the same core");
+	cr_assert(fake_seen(FAKE_ENTER, FM_B, ipa));
+	cr_assert_eq(fm_cell(FM_B)->state, RUMKV_CELL_RUNNING, "restarted");
+	cr_assert_eq(
+		*(fake.ram + (FM_CELL_RAM(FM_B) - FM_RAM_BASE) + FM_IMAGE_SIZE),
+		0, "the scrub cleared where the RAM is");
+	cr_assert(image_loaded(FM_B));
+	cr_assert(fm_mapped(FM_B, ipa));
+	cr_assert(image_loaded(FM_C), "the others never notice");
+}
+
 static void vcore_off(void *core)
 {
 	rumkv_vcore_off(core);

@@ -7,7 +7,7 @@
  *   /chosen           bootargs; stdout-path (virtual UART cells);
  *                     linux,initrd-start/end (64-bit) with an initrd
  *   /cpus/cpu@<v>     vcore v = the cell's v-th core, reg = v, psci
- *   /memory@<base>    one per RAM region
+ *   /memory@<base>    one per RAM region, at its guest address
  *   /psci             PSCI 1.0 over hvc (RumKV implements it)
  *   /<gic>            GICv3: the board's distributor, and one
  *                     redistributor region at the board's base holding
@@ -308,14 +308,15 @@ static void write_cpus(struct gdt *g)
 
 static void write_memory(struct gdt *g)
 {
-	for (unsigned i = 0; i < g->cell->mem_count; i++) {
+	for (unsigned i = 0; g->cell->gmem != NULL && i < g->cell->mem_count;
+	     i++) {
 		char name[32];
 
 		snprintf(name, sizeof(name), "memory@%llx",
-			 (unsigned long long)g->cell->mem[i].base);
+			 (unsigned long long)g->cell->gmem[i].base);
 		begin(g, name);
 		prop_str(g, "device_type", "memory");
-		prop_reg(g, &g->cell->mem[i], 1);
+		prop_reg(g, &g->cell->gmem[i], 1);
 		end(g);
 	}
 }

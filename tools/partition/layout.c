@@ -7,7 +7,12 @@
  * 1 GiB if it is at least 1 GiB large and such a spot exists, otherwise
  * to 2 MiB, so that stage-2 can use block mappings.
  *
- * Images, in the cell's first memory region R:
+ * Guest addresses: a cell sees its memory ranges back to back from
+ * guest-address, by default the board's RAM base (or each range at its
+ * own guest-address), except that a cell with a device doing DMA without
+ * an IOMMU sees its RAM where it is: the device uses physical addresses.
+ *
+ * Images, in the cell's first memory region R (its guest addresses):
  *   - the guest DTB slot is the last 2 MiB of R;
  *   - the kernel: an arm64 Image (magic "ARM\x64" at offset 56) goes to
  *     align_up(R.base, 2 MiB) + text_offset and occupies image_size bytes
@@ -135,6 +140,81 @@ void layout_memory(struct m_part *m)
 	}
 }
 
+/* The board's RAM base: where QEMU's virt (and most boards) put RAM, so
+ * where software built for the board looks for it. */
+static uint64_t board_ram_base(const struct m_part *m)
+{
+	uint64_t base = m->board.ram[0].base;
+
+	for (unsigned i = 1; i < m->board.ram_count; i++) {
+		if (m->board.ram[i].base < base) {
+			base = m->board.ram[i].base;
+		}
+	}
+	return base;
+}
+
+/* A device that does DMA without an IOMMU sees physical addresses, so a
+ * cell with one must see its RAM where it is (rumkv_plan_check insists). */
+static bool dma_untranslated(const struct m_cell *cell)
+{
+	for (unsigned i = 0; i < cell->device_count; i++) {
+		if (cell->devices[i].dma_stop == RUMKV_DMA_STOP_VIRTIO_MMIO) {
+			return true;
+		}
+	}
+	return false;
+}
+
+static void guest_place(struct m_part *m, struct m_cell *cell)
+{
+	uint64_t at = cell->guest_count != 0 ? cell->guest_addr[0]
+					     : board_ram_base(m);
+	bool identity = cell->guest_count == 0 && dma_untranslated(cell);
+
+	if (cell->guest_count > 1 && cell->guest_count != cell->mem_count) {
+		diag_error(m, cell->path, "guest-address",
+			   "%u addresses for %u memory ranges: give one (the "
+			   "ranges then follow each other) or one per range",
+			   cell->guest_count, cell->mem_count);
+		cell->broken |= BROKEN(RUMKV_FIELD_MEMORY);
+		return;
+	}
+	cell->gmem = AR_NEW(m->ar, struct m_range, cell->mem_count);
+	for (unsigned i = 0; i < cell->mem_count; i++) {
+		const struct m_range *r = &cell->mem[i];
+
+		if (identity) {
+			at = r->base;
+		} else if (cell->guest_count > 1) {
+			at = cell->guest_addr[i];
+		}
+		if (r->size == 0 || rumkv_range_wraps(at, r->size)) {
+			diag_error(m, cell->path, "guest-address",
+				   "memory range %u (0x%llx bytes) would wrap "
+				   "around the guest address space at 0x%llx",
+				   i, (unsigned long long)r->size,
+				   (unsigned long long)at);
+			cell->broken |= BROKEN(RUMKV_FIELD_MEMORY);
+			return;
+		}
+		cell->gmem[i] = (struct m_range){at, r->size};
+		at += r->size;
+	}
+}
+
+void layout_guest(struct m_part *m)
+{
+	for (unsigned i = 0; i < m->cell_count; i++) {
+		struct m_cell *cell = &m->cells[i];
+
+		if (cell->mem_count != 0 &&
+		    !(cell->broken & BROKEN(RUMKV_FIELD_MEMORY))) {
+			guest_place(m, cell);
+		}
+	}
+}
+
 static uint64_t le64(const uint8_t *p)
 {
 	uint64_t v = 0;
@@ -179,7 +259,7 @@ static bool place_kernel(struct m_cell *cell, const struct m_range *r,
 
 static void place_images(struct m_part *m, struct m_cell *cell)
 {
-	const struct m_range *r = &cell->mem[0];
+	const struct m_range *r = &cell->gmem[0];
 	struct m_image *k = &cell->image[M_KERNEL];
 	struct m_image *rd = &cell->image[M_INITRD];
 	struct m_image *dtb = &cell->image[M_DTB];
@@ -188,8 +268,8 @@ static void place_images(struct m_part *m, struct m_cell *cell)
 
 	if (r->size <= M_DTB_SLOT) {
 		diag_error(m, cell->path, cell->mem_prop,
-			   "the first region 0x%llx+0x%llx is too small for "
-			   "the images and the 2 MiB DTB slot",
+			   "the first region (0x%llx+0x%llx in the guest) is "
+			   "too small for the images and the 2 MiB DTB slot",
 			   (unsigned long long)r->base,
 			   (unsigned long long)r->size);
 		cell->broken |=
@@ -211,7 +291,8 @@ static void place_images(struct m_part *m, struct m_cell *cell)
 				m, cell->path, "initrd",
 				"'%s' (0x%llx bytes) and the kernel (0x%llx "
 				"bytes) do not fit together in 0x%llx+0x%llx "
-				"below the DTB slot at 0x%llx",
+				"(guest addresses) below the DTB slot at "
+				"0x%llx",
 				rd->name, (unsigned long long)rd->size,
 				(unsigned long long)k->footprint,
 				(unsigned long long)r->base,
@@ -220,7 +301,8 @@ static void place_images(struct m_part *m, struct m_cell *cell)
 		} else {
 			diag_error(m, cell->path, "kernel",
 				   "'%s' (0x%llx bytes) does not fit in "
-				   "0x%llx+0x%llx below the DTB slot at 0x%llx",
+				   "0x%llx+0x%llx (guest addresses) below the "
+				   "DTB slot at 0x%llx",
 				   k->name, (unsigned long long)k->footprint,
 				   (unsigned long long)r->base,
 				   (unsigned long long)r->size,
@@ -243,11 +325,11 @@ void layout_images(struct m_part *m)
 {
 	for (unsigned i = 0; i < m->cell_count; i++) {
 		struct m_cell *cell = &m->cells[i];
-		const struct m_range *r = cell->mem;
+		const struct m_range *r = cell->gmem;
 
 		if ((cell->broken & (BROKEN(RUMKV_FIELD_MEMORY) |
 				     BROKEN(RUMKV_FIELD_IMAGES))) ||
-		    cell->mem_count == 0) {
+		    cell->mem_count == 0 || r == NULL) {
 			cell->broken |= BROKEN(RUMKV_FIELD_IMAGES) |
 					BROKEN(RUMKV_FIELD_ENTRY);
 			continue;

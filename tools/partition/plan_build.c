@@ -88,7 +88,8 @@ static void build_cell(struct m_part *m, struct m_cell *cell,
 	memcpy(cores, cell->cores, cell->core_count * sizeof(*cores));
 	for (unsigned i = 0; i < cell->mem_count; i++) {
 		mem[i] = (struct rumkv_plan_mem){
-			.ipa = cell->mem[i].base,
+			.ipa = cell->gmem != NULL ? cell->gmem[i].base
+						  : cell->mem[i].base,
 			.pa = cell->mem[i].base,
 			.size = cell->mem[i].size,
 			.kind = RUMKV_MEM_RAM,
@@ -193,6 +194,9 @@ static const char *field_prop(const struct m_cell *cell,
 		return "kernel";
 	case RUMKV_FIELD_ENTRY:
 		return "kernel";
+	case RUMKV_FIELD_GUEST:
+		return cell->guest_count != 0 ? "guest-address"
+					      : cell->mem_prop;
 	case RUMKV_FIELD_RIGHTS:
 		return "rights";
 	case RUMKV_FIELD_POLICY:

@@ -73,6 +73,11 @@ static void cell_block(struct sbuf *sb, struct m_part *m, unsigned c)
 	for (unsigned i = 0; i < cell->mem_count; i++) {
 		sb_printf(sb, " 0x%llx+0x%llx", U64(cell->mem[i].base),
 			  U64(cell->mem[i].size));
+		if (cell->gmem != NULL &&
+		    cell->gmem[i].base != cell->mem[i].base) {
+			sb_printf(sb, " (seen at 0x%llx)",
+				  U64(cell->gmem[i].base));
+		}
 	}
 	for (unsigned k = M_KERNEL; k <= M_DTB; k++) {
 		const struct m_image *im = &cell->image[k];

@@ -86,9 +86,11 @@ static unsigned collect(struct m_part *m, const struct m_cell *cell,
 	const uint64_t page = RUMKV_PAGE_SIZE;
 
 	for (unsigned i = 0; i < cell->mem_count; i++) {
-		map[n++] =
-			(struct mapping){cell->mem[i].base, cell->mem[i].base,
-					 cell->mem[i].size, cell->mem_prop};
+		map[n++] = (struct mapping){
+			cell->gmem[i].base, cell->mem[i].base,
+			cell->mem[i].size,
+			cell->guest_count != 0 ? "guest-address"
+					       : cell->mem_prop};
 	}
 	for (unsigned i = 0; i < cell->device_count; i++) {
 		const struct m_device *d = &cell->devices[i];
@@ -162,7 +164,8 @@ static void size_cell(struct m_part *m, struct m_cell *cell)
 void tables_size(struct m_part *m)
 {
 	for (unsigned i = 0; i < m->cell_count; i++) {
-		if (!(m->cells[i].broken & BROKEN(RUMKV_FIELD_MEMORY))) {
+		if (!(m->cells[i].broken & BROKEN(RUMKV_FIELD_MEMORY)) &&
+		    (m->cells[i].gmem != NULL || m->cells[i].mem_count == 0)) {
 			size_cell(m, &m->cells[i]);
 		}
 	}
