@@ -165,7 +165,7 @@ static void cell_clear_memory(struct rumkv_cell *cell)
 		const struct rumkv_plan_mem *m = &pc->mem[i];
 
 		(void)rumkv_pt_unmap(&cell->stage2, m->ipa, m->size);
-		if (m->kind == RUMKV_MEM_RAM) {
+		if (m->kind != RUMKV_MEM_SHARED) {
 			void *ram = port_phys_to_virt(rumkv_pa(m->pa));
 
 			rumkv_memset(ram, 0, m->size);

@@ -311,7 +311,7 @@ static bool mem_ok(const struct rumkv_plan_mem *m)
 {
 	return range_ok(m->pa, m->size) && range_ok(m->ipa, m->size) &&
 	       ((m->pa | m->ipa | m->size) & PAGE_MASK) == 0 &&
-	       m->kind <= RUMKV_MEM_SHARED;
+	       m->kind <= RUMKV_MEM_FLASH;
 }
 
 static void check_region(struct check *ck, int c, int i)
@@ -331,8 +331,9 @@ static void check_region(struct check *ck, int c, int i)
 		     U64(m->size));
 		return;
 	}
-	if (m->kind > RUMKV_MEM_SHARED || m->access == 0 ||
+	if (m->kind > RUMKV_MEM_FLASH || m->access == 0 ||
 	    (m->access & ~RUMKV_MEM_RWX) != 0 ||
+	    (m->kind == RUMKV_MEM_FLASH && (m->access & RUMKV_MEM_W) != 0) ||
 	    (m->right != RUMKV_PLAN_NO_RIGHT && !right_ok(m->right))) {
 		fail(ck, c, RUMKV_FIELD_MEMORY, i,
 		     "0x%llx+0x%llx has kind %u, access 0x%x, right %u: not "
@@ -378,8 +379,10 @@ static void check_memory_pair(struct check *ck, int c, int i, int o, int j)
 				U64(m->pa), U64(m->size), cell_name(p, o),
 				U64(n->pa), U64(n->size));
 		}
-	} else if (o == c &&
+	} else if (o == c && m->kind != RUMKV_MEM_FLASH &&
+		   n->kind != RUMKV_MEM_FLASH &&
 		   rumkv_ranges_overlap(m->ipa, m->size, n->ipa, n->size)) {
+		/* (Memory over the flash window: check_flash_window.) */
 		collide(ck, c, RUMKV_FIELD_MEMORY, i, o, j,
 			"guest range 0x%llx+0x%llx overlaps its memory at "
 			"0x%llx+0x%llx",
@@ -981,6 +984,13 @@ static bool page_taken(const struct rumkv_plan *p, int c, uint64_t ipa,
 			return true;
 		}
 	}
+	if (cell->flash_size != 0 &&
+	    range_ok(cell->flash_ipa, cell->flash_size) &&
+	    spans_meet(s, span_of(cell->flash_ipa, cell->flash_size))) {
+		rumkv_snprintf(what, size, "the flash window 0x%llx+0x%llx",
+			       U64(cell->flash_ipa), U64(cell->flash_size));
+		return true;
+	}
 	if (!skip_vuart && (cell->console & RUMKV_CONSOLE_VUART) != 0 &&
 	    spans_meet(s, page_span(cell->vuart_ipa, 1))) {
 		rumkv_snprintf(what, size, "the virtual UART 0x%llx",
@@ -1048,6 +1058,93 @@ static void check_status_page(struct check *ck, int c)
 	}
 }
 
+/* ---- The flash window ---- */
+
+/* Its backing (the cell's RUMKV_MEM_FLASH regions) lies inside it, and
+ * nothing else of the cell's guest address space meets it: its other
+ * memory, its devices, the interrupt controller (the virtual UART and
+ * the status page are checked from their side, page_taken). */
+static void check_flash_window(struct check *ck, int c)
+{
+	const struct rumkv_plan *p = ck->plan;
+	const struct rumkv_plan_cell *cell = &p->cells[c];
+	struct span win = span_of(cell->flash_ipa, cell->flash_size);
+
+	for (uint32_t r = 0; r < p->platform.irqc_reg_count && r < 4; r++) {
+		const struct rumkv_plan_mmio *g = &p->platform.irqc_regs[r];
+
+		if (range_ok(g->pa, g->size) &&
+		    spans_meet(win, page_span(g->pa, g->size))) {
+			fail(ck, c, RUMKV_FIELD_BOOT, -1,
+			     "flash window 0x%llx+0x%llx overlaps the "
+			     "interrupt "
+			     "controller 0x%llx+0x%llx",
+			     U64(cell->flash_ipa), U64(cell->flash_size),
+			     U64(g->pa), U64(g->size));
+		}
+	}
+	for (uint32_t d = 0; cell->devices != NULL && d < cell->device_count;
+	     d++) {
+		const struct rumkv_plan_device *dev = &cell->devices[d];
+
+		for (uint32_t w = 0; dev_ok(dev) && w < dev->mmio_count; w++) {
+			if (spans_meet(win, page_span(dev->mmio[w].pa,
+						      dev->mmio[w].size))) {
+				fail(ck, c, RUMKV_FIELD_BOOT, -1,
+				     "flash window 0x%llx+0x%llx overlaps its "
+				     "device %s",
+				     U64(cell->flash_ipa),
+				     U64(cell->flash_size), dev_name(dev));
+			}
+		}
+	}
+	for (int i = 0; cell->mem != NULL && i < (int)cell->mem_count; i++) {
+		const struct rumkv_plan_mem *m = &cell->mem[i];
+
+		if (!mem_ok(m) || m->kind == RUMKV_MEM_FLASH ||
+		    !spans_meet(win, span_of(m->ipa, m->size))) {
+			continue;
+		}
+		fail(ck, c, RUMKV_FIELD_BOOT, -1,
+		     "flash window 0x%llx+0x%llx overlaps its memory at "
+		     "0x%llx+0x%llx",
+		     U64(cell->flash_ipa), U64(cell->flash_size), U64(m->ipa),
+		     U64(m->size));
+	}
+}
+
+static void check_flash(struct check *ck, int c)
+{
+	const struct rumkv_plan_cell *cell = &ck->plan->cells[c];
+	bool window = cell->flash_size != 0;
+
+	if (window &&
+	    (!range_ok(cell->flash_ipa, cell->flash_size) ||
+	     ((cell->flash_ipa | cell->flash_size) & PAGE_MASK) != 0)) {
+		fail(ck, c, RUMKV_FIELD_BOOT, -1,
+		     "flash window 0x%llx+0x%llx is empty, wraps or is not "
+		     "page aligned",
+		     U64(cell->flash_ipa), U64(cell->flash_size));
+		return;
+	}
+	for (int i = 0; cell->mem != NULL && i < (int)cell->mem_count; i++) {
+		const struct rumkv_plan_mem *m = &cell->mem[i];
+
+		if (mem_ok(m) && m->kind == RUMKV_MEM_FLASH &&
+		    (!window ||
+		     !rumkv_range_within(m->ipa, m->size, cell->flash_ipa,
+					 cell->flash_size))) {
+			fail(ck, c, RUMKV_FIELD_MEMORY, i,
+			     "flash backing 0x%llx+0x%llx at 0x%llx is outside "
+			     "the cell's flash window",
+			     U64(m->pa), U64(m->size), U64(m->ipa));
+		}
+	}
+	if (window) {
+		check_flash_window(ck, c);
+	}
+}
+
 /* ---- Entry points ---- */
 
 unsigned rumkv_plan_check(const struct rumkv_plan *plan,
@@ -1078,6 +1175,7 @@ unsigned rumkv_plan_check(const struct rumkv_plan *plan,
 		check_scalars(&ck, c);
 		check_console(&ck, c);
 		check_status_page(&ck, c);
+		check_flash(&ck, c);
 	}
 	return ck.count;
 }
@@ -1100,6 +1198,7 @@ const char *rumkv_plan_field_name(enum rumkv_plan_field field)
 		[RUMKV_FIELD_STATUS_PAGE] = "status page",
 		[RUMKV_FIELD_TABLES] = "tables",
 		[RUMKV_FIELD_GUEST] = "guest memory",
+		[RUMKV_FIELD_BOOT] = "boot",
 	};
 
 	if ((unsigned)field >= RUMKV_ARRAY_SIZE(names)) {

@@ -359,3 +359,39 @@ Test(cell, machine_powers_off_after_the_last_cell)
 	cr_assert(strstr(fake.console,
 			 "rumkv: every cell has ended; powering off") != NULL);
 }
+
+/* The flash window: what its backing does not cover reads as erased
+ * flash at every access size; writes anywhere in it are dropped (a
+ * flash that answers no commands); its ends are exact. */
+Test(cell, flash_window_reads_erased_and_drops_writes)
+{
+	struct rumkv_mmio_access acc;
+	static const uint64_t all_ones[] = {0, 0xff, 0xffff, 0,	   0xffffffff,
+					    0, 0,    0,	     ~0ull};
+
+	fm_build();
+	fm.cells[FM_B].flash_ipa = 0x4000000;
+	fm.cells[FM_B].flash_size = 0x4000000;
+	cr_assert_eq(fm_boot(), FAKE_ENTER);
+	fake_reset();
+	for (uint8_t size = 1; size <= 8; size *= 2) {
+		acc = (struct rumkv_mmio_access){.ipa = 0x4000000,
+						 .size = size};
+		cr_assert_eq(rumkv_mmio_emulate(fm_core(FM_B, 0), &acc),
+			     RUMKV_OK);
+		cr_assert_eq(acc.value, all_ones[size], "size %u", size);
+	}
+	acc = (struct rumkv_mmio_access){
+		.ipa = 0x7fffffc, .value = 0x98, .size = 4, .write = true};
+	cr_assert_eq(rumkv_mmio_emulate(fm_core(FM_B, 0), &acc), RUMKV_OK);
+	cr_assert_eq(fake.event_count, 0, "a write touches nothing");
+	acc = (struct rumkv_mmio_access){.ipa = 0x8000000, .size = 4};
+	cr_assert_eq(rumkv_mmio_emulate(fm_core(FM_B, 0), &acc), RUMKV_ENOENT,
+		     "the first byte past the window is not flash");
+	acc = (struct rumkv_mmio_access){.ipa = 0x3ffffff, .size = 1};
+	cr_assert_eq(rumkv_mmio_emulate(fm_core(FM_B, 0), &acc), RUMKV_ENOENT,
+		     "nor the last byte before it");
+	acc = (struct rumkv_mmio_access){.ipa = 0x4000000, .size = 4};
+	cr_assert_eq(rumkv_mmio_emulate(fm_core(FM_A, 0), &acc), RUMKV_ENOENT,
+		     "another cell has no flash window");
+}

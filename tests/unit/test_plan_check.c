@@ -808,6 +808,65 @@ Test(plan_check, untranslated_dma_needs_memory_where_it_is)
 	cr_expect_eq(c.count, 0, "first error: %s", c.err[0].message);
 }
 
+/* ---- The flash window ---- */
+
+Test(plan_check, flash_window_and_its_backing)
+{
+	struct collected c;
+
+	/* Cell B: its flash window at 0 backed by the start of its RAM. */
+	fx.mem[1][0].pa = 0x58200000;
+	fx.mem[1][0].size = 0x3e00000;
+	relocate(1, 0x40000000);
+	fx.mem[1][1] = (struct rumkv_plan_mem){
+		.ipa = 0,
+		.pa = 0x58000000,
+		.size = 0x200000,
+		.kind = RUMKV_MEM_FLASH,
+		.access = RUMKV_MEM_R | RUMKV_MEM_X,
+		.right = RUMKV_PLAN_NO_RIGHT,
+	};
+	fx.cells[1].mem_count = 2;
+	fx.images[1][0].ipa = fx.cells[1].entry_ipa = 0;
+	fx.cells[1].flash_ipa = 0;
+	fx.cells[1].flash_size = 0x8000000;
+	c = check();
+	cr_expect_eq(c.count, 0, "first error: %s", c.err[0].message);
+
+	/* Writable backing, a window over the GIC, RAM in the window. */
+	fx.mem[1][1].access = RUMKV_MEM_RWX;
+	fx.cells[1].flash_size = 0x8010000;
+	fx.mem[1][0].ipa = 0x7000000;
+	fx.mem[1][0].size = 0x1000000;
+	c = check();
+	expect(&c, 0, 1, RUMKV_FIELD_MEMORY, 1, -1, -1,
+	       "0x58000000+0x200000 has kind 2, access 0x7, right 255: not "
+	       "valid");
+	expect(&c, 1, 1, RUMKV_FIELD_BOOT, -1, -1, -1,
+	       "flash window 0x0+0x8010000 overlaps the interrupt controller "
+	       "0x8000000+0x10000");
+	expect(&c, 2, 1, RUMKV_FIELD_BOOT, -1, -1, -1,
+	       "flash window 0x0+0x8010000 overlaps its memory at "
+	       "0x7000000+0x1000000");
+	cr_expect_eq(c.count, 3, "then: %s", c.err[3].message);
+
+	/* A backing outside the window, or with no window at all. */
+	setup();
+	fx.mem[0][1] = (struct rumkv_plan_mem){
+		.ipa = 0x100000000,
+		.pa = 0x5c000000,
+		.size = 0x200000,
+		.kind = RUMKV_MEM_FLASH,
+		.access = RUMKV_MEM_R,
+		.right = RUMKV_PLAN_NO_RIGHT,
+	};
+	fx.cells[0].mem_count = 2;
+	c = check();
+	expect_only(&c, 0, RUMKV_FIELD_MEMORY, 1, -1, -1,
+		    "flash backing 0x5c000000+0x200000 at 0x100000000 is "
+		    "outside the cell's flash window");
+}
+
 /* ---- Everything at once ---- */
 
 Test(plan_check, reports_every_error_in_order)

@@ -25,25 +25,11 @@ static const char *const rumkv_props[] = {
 };
 
 static const char *const cell_props[] = {
-	"reg",
-	"cell-name",
-	"cpus",
-	"memory",
-	"memory-size",
-	"guest-address",
-	"kernel",
-	"initrd",
-	"bootargs",
-	"devices",
-	"device-rights",
-	"rights",
-	"violation-policy",
-	"restart-limit",
-	"console",
-	"status-page",
-	"phandle",
-	"linux,phandle",
-	NULL,
+	"reg",	       "cell-name",	   "cpus",	    "memory",
+	"memory-size", "guest-address",	   "boot-protocol", "kernel",
+	"initrd",      "bootargs",	   "devices",	    "device-rights",
+	"rights",      "violation-policy", "restart-limit", "console",
+	"status-page", "phandle",	   "linux,phandle", NULL,
 };
 
 static void warn_unknown(struct m_part *m, int node, const char *path,
@@ -481,6 +467,25 @@ static void read_console(struct m_part *m, struct m_cell *cell)
 	}
 }
 
+static void read_boot_protocol(struct m_part *m, struct m_cell *cell)
+{
+	const char *proto = fu_string(m->fdt, cell->node, "boot-protocol");
+
+	if (fdt_getprop(m->fdt, cell->node, "boot-protocol", NULL) == NULL ||
+	    (proto != NULL && strcmp(proto, "linux") == 0)) {
+		return;
+	}
+	if (proto != NULL && strcmp(proto, "firmware") == 0) {
+		cell->firmware = true;
+		return;
+	}
+	diag_error(m, cell->path, "boot-protocol",
+		   "'%s' is not \"linux\" or \"firmware\"",
+		   proto != NULL ? proto : "(not a string)");
+	cell->broken |= BROKEN(RUMKV_FIELD_BOOT) | BROKEN(RUMKV_FIELD_IMAGES) |
+			BROKEN(RUMKV_FIELD_ENTRY);
+}
+
 static void read_cell(struct m_part *m, struct m_cell *cell, int node)
 {
 	uint32_t index;
@@ -509,6 +514,7 @@ static void read_cell(struct m_part *m, struct m_cell *cell, int node)
 	read_cpus(m, cell);
 	read_memory(m, cell);
 	read_guest_address(m, cell);
+	read_boot_protocol(m, cell);
 	image_read(m, cell, M_KERNEL);
 	image_read(m, cell, M_INITRD);
 	bootargs = fu_string(m->fdt, node, "bootargs");

@@ -12,6 +12,9 @@
  * own guest-address), except that a cell with a device doing DMA without
  * an IOMMU sees its RAM where it is: the device uses physical addresses.
  *
+ * Boot protocol "firmware" (place_firmware): the image in a flash window,
+ * the DTB at the start of RAM.
+ *
  * Images, in the cell's first memory region R (its guest addresses):
  *   - the guest DTB slot is the last 2 MiB of R;
  *   - the kernel: an arm64 Image (magic "ARM\x64" at offset 56) goes to
@@ -203,13 +206,46 @@ static void guest_place(struct m_part *m, struct m_cell *cell)
 	}
 }
 
+/* Boot protocol "firmware": the image's flash window takes the start of
+ * the first memory range (2 MiB multiples, so that both stay blocks), at
+ * the board's flash if it has one big enough, else at guest address 0. */
+static bool flash_carve(struct m_part *m, struct m_cell *cell)
+{
+	const struct m_image *k = &cell->image[M_KERNEL];
+	uint64_t backing = align_up(k->present ? k->size : 1, SZ_2M);
+	struct m_range *r = &cell->mem[0];
+	struct m_range win = m->board.flash;
+
+	if (win.size < backing || rumkv_range_wraps(win.base, win.size)) {
+		win = (struct m_range){0, backing};
+	}
+	if (r->size <= backing + M_DTB_SLOT) {
+		diag_error(m, cell->path, cell->mem_prop,
+			   "the first range 0x%llx+0x%llx cannot give 0x%llx "
+			   "bytes to the flash window (boot-protocol "
+			   "\"firmware\") and keep more than 2 MiB of RAM",
+			   (unsigned long long)r->base,
+			   (unsigned long long)r->size,
+			   (unsigned long long)backing);
+		cell->broken |= BROKEN(RUMKV_FIELD_MEMORY);
+		return false;
+	}
+	cell->flash = win;
+	cell->flash_pa = r->base;
+	cell->flash_backing = backing;
+	r->base += backing;
+	r->size -= backing;
+	return true;
+}
+
 void layout_guest(struct m_part *m)
 {
 	for (unsigned i = 0; i < m->cell_count; i++) {
 		struct m_cell *cell = &m->cells[i];
 
 		if (cell->mem_count != 0 &&
-		    !(cell->broken & BROKEN(RUMKV_FIELD_MEMORY))) {
+		    !(cell->broken & BROKEN(RUMKV_FIELD_MEMORY)) &&
+		    (!cell->firmware || flash_carve(m, cell))) {
 			guest_place(m, cell);
 		}
 	}
@@ -319,6 +355,41 @@ static void place_images(struct m_part *m, struct m_cell *cell)
 	dtb->ipa = slot;
 	dtb->present = true;
 	dtb->placed = true;
+	cell->boot_arg = slot;
+}
+
+/* Boot protocol "firmware", as QEMU virt boots firmware: the image at the
+ * start of the flash window (where the core starts), the DTB at the start
+ * of RAM, x0 = 0. */
+static void place_firmware(struct m_part *m, struct m_cell *cell)
+{
+	struct m_image *k = &cell->image[M_KERNEL];
+	struct m_image *dtb = &cell->image[M_DTB];
+
+	if (cell->image[M_INITRD].present) {
+		diag_error(m, cell->path, "initrd",
+			   "the firmware boot protocol takes no initrd: the "
+			   "firmware loads what it boots");
+		cell->broken |= BROKEN(RUMKV_FIELD_IMAGES);
+		return;
+	}
+	if (rumkv_ranges_overlap(cell->gmem[0].base, cell->gmem[0].size,
+				 cell->flash.base, cell->flash.size)) {
+		/* rumkv_plan_check names the collision. */
+		cell->broken |=
+			BROKEN(RUMKV_FIELD_IMAGES) | BROKEN(RUMKV_FIELD_ENTRY);
+		return;
+	}
+	k->ipa = cell->flash.base;
+	k->footprint = k->size;
+	k->placed = k->present;
+	cell->entry = k->ipa;
+	dtb->kind = M_DTB;
+	dtb->name = ar_printf(m->ar, "%s.dtb", cell->name);
+	dtb->ipa = cell->gmem[0].base;
+	dtb->present = true;
+	dtb->placed = true;
+	cell->boot_arg = 0;
 }
 
 void layout_images(struct m_part *m)
@@ -341,6 +412,10 @@ void layout_images(struct m_part *m)
 					BROKEN(RUMKV_FIELD_ENTRY);
 			continue;
 		}
-		place_images(m, cell);
+		if (cell->firmware) {
+			place_firmware(m, cell);
+		} else {
+			place_images(m, cell);
+		}
 	}
 }

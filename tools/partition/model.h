@@ -57,6 +57,7 @@ struct m_board {
 	struct m_range gicr;
 	int timer_node;
 	uint32_t timer_irqs[4];
+	struct m_range flash; /* the NOR flash banks, size 0 if none */
 };
 
 struct m_device {
@@ -120,6 +121,14 @@ struct m_cell {
 	enum m_image_kind plan_image[3];
 	unsigned plan_image_count;
 	uint64_t entry;
+	uint64_t boot_arg; /* x0 at entry */
+	/* Boot protocol "firmware": the image in an emulated flash window,
+	 * whose first flash_backing bytes are RAM taken from the start of
+	 * the first memory range (flash_pa). */
+	bool firmware;
+	struct m_range flash; /* the window, in guest addresses */
+	uint64_t flash_pa;
+	uint64_t flash_backing;
 	uint32_t table_pages;
 	uint32_t broken; /* 1 << enum rumkv_plan_field that failed to read */
 };

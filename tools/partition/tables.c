@@ -92,6 +92,11 @@ static unsigned collect(struct m_part *m, const struct m_cell *cell,
 			cell->guest_count != 0 ? "guest-address"
 					       : cell->mem_prop};
 	}
+	if (cell->flash_backing != 0) {
+		map[n++] =
+			(struct mapping){cell->flash.base, cell->flash_pa,
+					 cell->flash_backing, "boot-protocol"};
+	}
 	for (unsigned i = 0; i < cell->device_count; i++) {
 		const struct m_device *d = &cell->devices[i];
 
@@ -121,7 +126,7 @@ static unsigned collect(struct m_part *m, const struct m_cell *cell,
 
 static void size_cell(struct m_part *m, struct m_cell *cell)
 {
-	unsigned max = cell->mem_count + cell->device_count * M_MAX_WINDOWS + 4;
+	unsigned max = cell->mem_count + cell->device_count * M_MAX_WINDOWS + 5;
 	struct mapping *map = AR_NEW(m->ar, struct mapping, max);
 	struct slots l2 = {AR_NEW(m->ar, struct m_range, max), 0};
 	struct slots l3 = {AR_NEW(m->ar, struct m_range, 2 * max), 0};
