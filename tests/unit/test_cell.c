@@ -395,3 +395,29 @@ Test(cell, flash_window_reads_erased_and_drops_writes)
 	cr_assert_eq(rumkv_mmio_emulate(fm_core(FM_A, 0), &acc), RUMKV_ENOENT,
 		     "another cell has no flash window");
 }
+
+/* A fault inside relocated memory (a permission fault, or a region a
+ * pledge unmapped) names where that memory really is too. */
+Test(cell, report_names_the_physical_address_of_relocated_memory)
+{
+	static struct rumkv_plan_mem mem_b;
+	struct rumkv_plan_cell *pc = &fm.cells[FM_B];
+
+	fm_build();
+	mem_b = pc->mem[0];
+	mem_b.ipa = 0x40b00000; /* fm_violation's IPA is 0x40c00000 */
+	pc->mem = &mem_b;
+	pc->entry_ipa = 0x40b00000;
+	pc->boot_arg = 0x40b00000 + FM_DTB_OFFSET;
+	((struct rumkv_plan_image *)pc->images)[0].ipa = 0x40b00000;
+	((struct rumkv_plan_image *)pc->images)[1].ipa =
+		0x40b00000 + FM_DTB_OFFSET;
+	cr_assert_eq(fm_boot(), FAKE_ENTER);
+	cr_assert_eq(fm_run_parked(fm_core(FM_B, 0)), FAKE_ENTER);
+	fake_reset();
+	cr_assert_eq(fm_violation(fm_core(FM_B, 0), RUMKV_REASON_STAGE2_FAULT),
+		     FAKE_ENTER);
+	cr_assert(strstr(fake.console, "at IPA 0x40c00000 (PA 0x40b00000), "
+				       "PC 0x40801234; restarting") != NULL,
+		  "console: %s", fake.console);
+}
