@@ -291,6 +291,7 @@ RUMKV_BOOT static void print_summary(const struct rumkv_plan *plan)
 	for (i = 0; i < plan->cell_count; i++) {
 		const struct rumkv_plan_cell *pc = &plan->cells[i];
 		char cores[64];
+		char at[64] = "";
 		size_t n = 0;
 		uint64_t ram = 0;
 		uint32_t v;
@@ -307,14 +308,20 @@ RUMKV_BOOT static void print_summary(const struct rumkv_plan *plan)
 				       ? pc->mem[v].size
 				       : 0;
 		}
-		rumkv_log(
-			"cell %s: %u cores (hw %s), %llu MiB RAM, %u devices, "
-			"rights 0x%llx, %s",
-			pc->name, pc->core_count, cores,
-			(unsigned long long)(ram >> 20), pc->device_count,
-			(unsigned long long)pc->initial_rights,
-			pc->policy == RUMKV_POLICY_RESTART ? "restart"
-							   : "halt");
+		if (pc->mem[0].ipa != pc->mem[0].pa) {
+			/* Where the cell sees it, and where it is. */
+			rumkv_snprintf(at, sizeof(at), " at 0x%llx (PA 0x%llx)",
+				       (unsigned long long)pc->mem[0].ipa,
+				       (unsigned long long)pc->mem[0].pa);
+		}
+		rumkv_log("cell %s: %u cores (hw %s), %llu MiB RAM%s, %u "
+			  "devices, "
+			  "rights 0x%llx, %s",
+			  pc->name, pc->core_count, cores,
+			  (unsigned long long)(ram >> 20), at, pc->device_count,
+			  (unsigned long long)pc->initial_rights,
+			  pc->policy == RUMKV_POLICY_RESTART ? "restart"
+							     : "halt");
 	}
 }
 

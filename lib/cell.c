@@ -144,7 +144,7 @@ static void cell_clear_memory(struct rumkv_cell *cell)
 		const struct rumkv_plan_mem *m = &pc->mem[i];
 
 		(void)rumkv_pt_unmap(&cell->stage2, m->ipa, m->size);
-		if (m->kind == RUMKV_MEM_RAM) {
+		if (m->kind != RUMKV_MEM_SHARED) {
 			void *ram = port_phys_to_virt(rumkv_pa(m->pa));
 
 			rumkv_memset(ram, 0, m->size);
@@ -198,7 +198,7 @@ static void report(struct rumkv_cell *cell, const struct rumkv_core *core,
 	const struct rumkv_plan_cell *pc = cell->plan;
 	const char *outcome = "halted";
 	char buf[48];
-	char at[32] = "";
+	char at[56] = "";
 
 	if (!reason_is_violation(f->reason)) {
 		rumkv_cell_log(cell, "cell %s %s", pc->name,
@@ -216,8 +216,21 @@ static void report(struct rumkv_cell *cell, const struct rumkv_core *core,
 		outcome = buf;
 	}
 	if (f->ipa_valid) {
-		rumkv_snprintf(at, sizeof(at), " at IPA 0x%llx",
-			       (unsigned long long)f->ipa);
+		size_t n = rumkv_snprintf(at, sizeof(at), " at IPA 0x%llx",
+					  (unsigned long long)f->ipa);
+
+		for (uint32_t i = 0; i < pc->mem_count; i++) {
+			const struct rumkv_plan_mem *m = &pc->mem[i];
+
+			/* In its memory, seen elsewhere: where it really is. */
+			if (f->ipa - m->ipa < m->size && m->ipa != m->pa) {
+				rumkv_snprintf(
+					at + n, sizeof(at) - n, " (PA 0x%llx)",
+					(unsigned long long)(m->pa + (f->ipa -
+								      m->ipa)));
+				break;
+			}
+		}
 	}
 	rumkv_cell_log(cell, "cell %s core %u (hw 0x%llx): %s%s, PC 0x%llx; %s",
 		       pc->name, core->vindex, (unsigned long long)core->hwid,

@@ -127,8 +127,9 @@ void rumkv_core_start(struct rumkv_cell *cell, uint32_t vindex, uint64_t entry,
 	port_core_kick(c);
 }
 
-/* Is `ipa` inside RAM the cell may execute? PSCI's CPU_ON checks entry
- * points with this, so a bad address fails the call instead of the core. */
+/* Is `ipa` inside private memory (RAM, flash) the cell may execute? PSCI's
+ * CPU_ON checks entry points with this, so a bad address fails the call instead
+ * of the core. */
 static bool cell_ipa_executable(const struct rumkv_cell *cell, uint64_t ipa)
 {
 	const struct rumkv_plan_cell *pc = cell->plan;
@@ -137,7 +138,7 @@ static bool cell_ipa_executable(const struct rumkv_cell *cell, uint64_t ipa)
 	for (i = 0; i < pc->mem_count; i++) {
 		const struct rumkv_plan_mem *m = &pc->mem[i];
 
-		if (m->kind == RUMKV_MEM_RAM && (m->access & RUMKV_MEM_X) &&
+		if (m->kind != RUMKV_MEM_SHARED && (m->access & RUMKV_MEM_X) &&
 		    ipa >= m->ipa && ipa - m->ipa < m->size) {
 			return true;
 		}

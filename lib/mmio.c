@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: MIT
 /*
  * Device models of the core library, reached when a cell touches an
- * address its stage-2 tables leave unmapped on purpose. The port handles
+ * address its stage-2 tables leave unmapped (or read-only) on purpose:
+ * the virtual UART and the flash window. The port handles
  * its own (the interrupt controller) first; whatever neither knows is a
  * violation.
  */
@@ -16,6 +17,18 @@ int rumkv_mmio_emulate(struct rumkv_core *core, struct rumkv_mmio_access *acc)
 	if ((pc->console & RUMKV_CONSOLE_VUART) != 0 &&
 	    acc->ipa - pc->vuart_ipa < RUMKV_PAGE_SIZE) {
 		return rumkv_vuart_access(core, acc);
+	}
+	if (acc->ipa - pc->flash_ipa < pc->flash_size) {
+		/* The flash window: its backed part is mapped read-only, so
+		 * only writes to it and reads of the rest arrive here. A
+		 * flash that answers no commands: writes are dropped, and
+		 * what nothing backs reads as erased. */
+		if (!acc->write) {
+			acc->value = acc->size >= 8
+					     ? ~0ull
+					     : (1ull << (8 * acc->size)) - 1;
+		}
+		return 0;
 	}
 	return RUMKV_ENOENT;
 }

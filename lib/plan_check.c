@@ -16,8 +16,8 @@
  *
  * Items: CORES, MEMORY, DEVICES, IMAGES index the cell's arrays; IRQS and
  * STREAMS index the cell's devices (the message names the interrupt or
- * stream); NAME, ENTRY, RIGHTS, POLICY, CONSOLE, STATUS_PAGE, TABLES and
- * PLAN use -1.
+ * stream); GUEST indexes the cell's memory like MEMORY; NAME, ENTRY,
+ * RIGHTS, POLICY, CONSOLE, STATUS_PAGE, TABLES and PLAN use -1.
  */
 #include <rumkv/abi.h>
 #include <rumkv/format.h>
@@ -311,7 +311,7 @@ static bool mem_ok(const struct rumkv_plan_mem *m)
 {
 	return range_ok(m->pa, m->size) && range_ok(m->ipa, m->size) &&
 	       ((m->pa | m->ipa | m->size) & PAGE_MASK) == 0 &&
-	       m->kind <= RUMKV_MEM_SHARED;
+	       m->kind <= RUMKV_MEM_FLASH;
 }
 
 static void check_region(struct check *ck, int c, int i)
@@ -331,8 +331,9 @@ static void check_region(struct check *ck, int c, int i)
 		     U64(m->size));
 		return;
 	}
-	if (m->kind > RUMKV_MEM_SHARED || m->access == 0 ||
+	if (m->kind > RUMKV_MEM_FLASH || m->access == 0 ||
 	    (m->access & ~RUMKV_MEM_RWX) != 0 ||
+	    (m->kind == RUMKV_MEM_FLASH && (m->access & RUMKV_MEM_W) != 0) ||
 	    (m->right != RUMKV_PLAN_NO_RIGHT && !right_ok(m->right))) {
 		fail(ck, c, RUMKV_FIELD_MEMORY, i,
 		     "0x%llx+0x%llx has kind %u, access 0x%x, right %u: not "
@@ -378,8 +379,10 @@ static void check_memory_pair(struct check *ck, int c, int i, int o, int j)
 				U64(m->pa), U64(m->size), cell_name(p, o),
 				U64(n->pa), U64(n->size));
 		}
-	} else if (o == c &&
+	} else if (o == c && m->kind != RUMKV_MEM_FLASH &&
+		   n->kind != RUMKV_MEM_FLASH &&
 		   rumkv_ranges_overlap(m->ipa, m->size, n->ipa, n->size)) {
+		/* (Memory over the flash window: check_flash_window.) */
 		collide(ck, c, RUMKV_FIELD_MEMORY, i, o, j,
 			"guest range 0x%llx+0x%llx overlaps its memory at "
 			"0x%llx+0x%llx",
@@ -767,6 +770,85 @@ static void check_devices(struct check *ck, int c)
 	}
 }
 
+/* ---- Where the cell sees its memory ---- */
+
+/* A device the cell holds that does DMA without an IOMMU: it reaches
+ * memory at physical addresses, whatever the cell's stage-2 says. */
+static const struct rumkv_plan_device *
+dma_untranslated(const struct rumkv_plan_cell *cell)
+{
+	for (uint32_t i = 0; cell->devices != NULL && i < cell->device_count;
+	     i++) {
+		if (cell->devices[i].dma_stop == RUMKV_DMA_STOP_VIRTIO_MMIO) {
+			return &cell->devices[i];
+		}
+	}
+	return NULL;
+}
+
+/* The guest range of region `i` must leave the interrupt controller and
+ * the cell's devices where the board has them (they keep their board
+ * addresses in every cell). A device whose physical window meets the
+ * region itself is reported with the devices (check_window_ram). */
+static void check_guest_range(struct check *ck, int c, int i)
+{
+	const struct rumkv_plan *p = ck->plan;
+	const struct rumkv_plan_cell *cell = &p->cells[c];
+	const struct rumkv_plan_mem *m = &cell->mem[i];
+	struct span g = span_of(m->ipa, m->size);
+	const struct rumkv_plan_device *dma = dma_untranslated(cell);
+
+	for (uint32_t r = 0; r < p->platform.irqc_reg_count && r < 4; r++) {
+		const struct rumkv_plan_mmio *w = &p->platform.irqc_regs[r];
+
+		if (range_ok(w->pa, w->size) &&
+		    spans_meet(g, page_span(w->pa, w->size))) {
+			fail(ck, c, RUMKV_FIELD_GUEST, i,
+			     "guest range 0x%llx+0x%llx overlaps the interrupt "
+			     "controller 0x%llx+0x%llx",
+			     U64(m->ipa), U64(m->size), U64(w->pa),
+			     U64(w->size));
+		}
+	}
+	for (uint32_t d = 0; cell->devices != NULL && d < cell->device_count;
+	     d++) {
+		const struct rumkv_plan_device *dev = &cell->devices[d];
+
+		for (uint32_t w = 0; dev_ok(dev) && w < dev->mmio_count; w++) {
+			struct span s =
+				page_span(dev->mmio[w].pa, dev->mmio[w].size);
+
+			if (spans_meet(g, s) &&
+			    !spans_meet(span_of(m->pa, m->size), s)) {
+				fail(ck, c, RUMKV_FIELD_GUEST, i,
+				     "guest range 0x%llx+0x%llx overlaps its "
+				     "device %s 0x%llx+0x%llx",
+				     U64(m->ipa), U64(m->size), dev_name(dev),
+				     U64(dev->mmio[w].pa),
+				     U64(dev->mmio[w].size));
+			}
+		}
+	}
+	if (dma != NULL && m->ipa != m->pa) {
+		fail(ck, c, RUMKV_FIELD_GUEST, i,
+		     "0x%llx+0x%llx is seen at 0x%llx, but %s does DMA "
+		     "without an IOMMU, to physical addresses: it must be "
+		     "seen where it is",
+		     U64(m->pa), U64(m->size), U64(m->ipa), dev_name(dma));
+	}
+}
+
+static void check_guest(struct check *ck, int c)
+{
+	const struct rumkv_plan_cell *cell = &ck->plan->cells[c];
+
+	for (int i = 0; cell->mem != NULL && i < (int)cell->mem_count; i++) {
+		if (mem_ok(&cell->mem[i])) {
+			check_guest_range(ck, c, i);
+		}
+	}
+}
+
 /* ---- Images, entry, rights, policy ---- */
 
 static bool in_cell_memory(const struct rumkv_plan_cell *cell, uint64_t ipa,
@@ -902,6 +984,13 @@ static bool page_taken(const struct rumkv_plan *p, int c, uint64_t ipa,
 			return true;
 		}
 	}
+	if (cell->flash_size != 0 &&
+	    range_ok(cell->flash_ipa, cell->flash_size) &&
+	    spans_meet(s, span_of(cell->flash_ipa, cell->flash_size))) {
+		rumkv_snprintf(what, size, "the flash window 0x%llx+0x%llx",
+			       U64(cell->flash_ipa), U64(cell->flash_size));
+		return true;
+	}
 	if (!skip_vuart && (cell->console & RUMKV_CONSOLE_VUART) != 0 &&
 	    spans_meet(s, page_span(cell->vuart_ipa, 1))) {
 		rumkv_snprintf(what, size, "the virtual UART 0x%llx",
@@ -960,6 +1049,93 @@ static void check_status_page(struct check *ck, int c)
 	}
 }
 
+/* ---- The flash window ---- */
+
+/* Its backing (the cell's RUMKV_MEM_FLASH regions) lies inside it, and
+ * nothing else of the cell's guest address space meets it: its other
+ * memory, its devices, the interrupt controller (the virtual UART and
+ * the status page are checked from their side, page_taken). */
+static void check_flash_window(struct check *ck, int c)
+{
+	const struct rumkv_plan *p = ck->plan;
+	const struct rumkv_plan_cell *cell = &p->cells[c];
+	struct span win = span_of(cell->flash_ipa, cell->flash_size);
+
+	for (uint32_t r = 0; r < p->platform.irqc_reg_count && r < 4; r++) {
+		const struct rumkv_plan_mmio *g = &p->platform.irqc_regs[r];
+
+		if (range_ok(g->pa, g->size) &&
+		    spans_meet(win, page_span(g->pa, g->size))) {
+			fail(ck, c, RUMKV_FIELD_BOOT, -1,
+			     "flash window 0x%llx+0x%llx overlaps the "
+			     "interrupt "
+			     "controller 0x%llx+0x%llx",
+			     U64(cell->flash_ipa), U64(cell->flash_size),
+			     U64(g->pa), U64(g->size));
+		}
+	}
+	for (uint32_t d = 0; cell->devices != NULL && d < cell->device_count;
+	     d++) {
+		const struct rumkv_plan_device *dev = &cell->devices[d];
+
+		for (uint32_t w = 0; dev_ok(dev) && w < dev->mmio_count; w++) {
+			if (spans_meet(win, page_span(dev->mmio[w].pa,
+						      dev->mmio[w].size))) {
+				fail(ck, c, RUMKV_FIELD_BOOT, -1,
+				     "flash window 0x%llx+0x%llx overlaps its "
+				     "device %s",
+				     U64(cell->flash_ipa),
+				     U64(cell->flash_size), dev_name(dev));
+			}
+		}
+	}
+	for (int i = 0; cell->mem != NULL && i < (int)cell->mem_count; i++) {
+		const struct rumkv_plan_mem *m = &cell->mem[i];
+
+		if (!mem_ok(m) || m->kind == RUMKV_MEM_FLASH ||
+		    !spans_meet(win, span_of(m->ipa, m->size))) {
+			continue;
+		}
+		fail(ck, c, RUMKV_FIELD_BOOT, -1,
+		     "flash window 0x%llx+0x%llx overlaps its memory at "
+		     "0x%llx+0x%llx",
+		     U64(cell->flash_ipa), U64(cell->flash_size), U64(m->ipa),
+		     U64(m->size));
+	}
+}
+
+static void check_flash(struct check *ck, int c)
+{
+	const struct rumkv_plan_cell *cell = &ck->plan->cells[c];
+	bool window = cell->flash_size != 0;
+
+	if (window &&
+	    (!range_ok(cell->flash_ipa, cell->flash_size) ||
+	     ((cell->flash_ipa | cell->flash_size) & PAGE_MASK) != 0)) {
+		fail(ck, c, RUMKV_FIELD_BOOT, -1,
+		     "flash window 0x%llx+0x%llx is empty, wraps or is not "
+		     "page aligned",
+		     U64(cell->flash_ipa), U64(cell->flash_size));
+		return;
+	}
+	for (int i = 0; cell->mem != NULL && i < (int)cell->mem_count; i++) {
+		const struct rumkv_plan_mem *m = &cell->mem[i];
+
+		if (mem_ok(m) && m->kind == RUMKV_MEM_FLASH &&
+		    (!window ||
+		     !rumkv_range_within(m->ipa, m->size, cell->flash_ipa,
+					 cell->flash_size))) {
+			fail(ck, c, RUMKV_FIELD_MEMORY, i,
+			     "flash backing 0x%llx+0x%llx at 0x%llx is outside "
+			     "the cell's flash window",
+			     U64(m->pa), U64(m->size), U64(m->ipa));
+		}
+	}
+	if (window) {
+		check_flash_window(ck, c);
+	}
+}
+
 /* ---- Entry points ---- */
 
 unsigned rumkv_plan_check(const struct rumkv_plan *plan,
@@ -984,11 +1160,13 @@ unsigned rumkv_plan_check(const struct rumkv_plan *plan,
 		check_name(&ck, c);
 		check_cores(&ck, c);
 		check_memory(&ck, c);
+		check_guest(&ck, c);
 		check_devices(&ck, c);
 		check_images(&ck, c);
 		check_scalars(&ck, c);
 		check_console(&ck, c);
 		check_status_page(&ck, c);
+		check_flash(&ck, c);
 	}
 	return ck.count;
 }
@@ -1010,6 +1188,8 @@ const char *rumkv_plan_field_name(enum rumkv_plan_field field)
 		[RUMKV_FIELD_CONSOLE] = "console",
 		[RUMKV_FIELD_STATUS_PAGE] = "status page",
 		[RUMKV_FIELD_TABLES] = "tables",
+		[RUMKV_FIELD_GUEST] = "guest memory",
+		[RUMKV_FIELD_BOOT] = "boot",
 	};
 
 	if ((unsigned)field >= RUMKV_ARRAY_SIZE(names)) {

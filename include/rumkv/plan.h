@@ -11,7 +11,11 @@
  * (lib/plan_check.c, shared with the tool) before it touches any hardware.
  *
  * All addresses are physical unless named `ipa`. Device MMIO is mapped at
- * its physical address (IPA == PA); cell RAM may be relocated.
+ * its physical address (IPA == PA); cell RAM may be relocated (mem[].ipa,
+ * the guest address, differs from mem[].pa), except in a cell with a
+ * device doing DMA without an IOMMU (RUMKV_DMA_STOP_VIRTIO_MMIO), which
+ * uses physical addresses. Images, entry_ipa and boot_arg are guest
+ * addresses.
  */
 #ifndef RUMKV_PLAN_H
 #define RUMKV_PLAN_H
@@ -33,6 +37,8 @@ struct rumkv_core;
 enum rumkv_plan_mem_kind {
 	RUMKV_MEM_RAM = 0,    /* private RAM */
 	RUMKV_MEM_SHARED = 1, /* RAM shared with other cells (IPC) */
+	RUMKV_MEM_FLASH = 2,  /* private RAM backing the cell's flash window:
+				 read-only to the cell, scrubbed like RAM */
 };
 
 /* Access a cell has to a memory region (RUMKV_MEM_R | ...). */
@@ -115,6 +121,12 @@ struct rumkv_plan_cell {
 	uint32_t console;	  /* RUMKV_CONSOLE_* */
 	uint64_t status_page_ipa; /* where the status page appears */
 	uint64_t vuart_ipa;	  /* emulated UART, if RUMKV_CONSOLE_VUART */
+	/* An emulated flash window (boot protocol "firmware"), flash_size 0
+	 * for none: the cell's RUMKV_MEM_FLASH regions inside it are mapped
+	 * read-only; a read of the rest returns all ones (erased flash), a
+	 * write anywhere in it is ignored (no CFI command set). */
+	uint64_t flash_ipa;
+	uint64_t flash_size;
 	/* Stage-2 table storage: table_page_count zeroed, page-aligned pages,
 	 * and as many again for the pristine copy a restart returns to. */
 	uint32_t table_page_count;

@@ -28,6 +28,8 @@ enum rumkv_plan_field {
 	RUMKV_FIELD_CONSOLE,
 	RUMKV_FIELD_STATUS_PAGE,
 	RUMKV_FIELD_TABLES,
+	RUMKV_FIELD_GUEST, /* where the cell sees its memory (mem[].ipa) */
+	RUMKV_FIELD_BOOT,  /* boot protocol: the flash window */
 };
 
 struct rumkv_plan_error {

@@ -99,7 +99,8 @@ RUMKV_BOOT static int map_cells(const struct rumkv_plan *plan)
 		const struct rumkv_plan_cell *pc = &plan->cells[c];
 
 		for (i = 0; err == 0 && i < pc->mem_count; i++) {
-			if (pc->mem[i].kind == RUMKV_MEM_RAM) {
+			/* Private memory: RumKV loads and scrubs it. */
+			if (pc->mem[i].kind != RUMKV_MEM_SHARED) {
 				err = map_range(pc->mem[i].pa,
 						pc->mem[i].pa + pc->mem[i].size,
 						RUMKV_ATTR_R | RUMKV_ATTR_W);

@@ -9,7 +9,9 @@
  * Other tests run after `before=N` heartbeats (default 1) and are followed
  * by `after=N` more; then the cell powers off, or with stay=1 keeps a
  * heartbeat forever.
- *   test=touch      after beats, reads (op=read) or writes (op=write) addr=
+ *   test=touch      after beats, reads (op=read) or writes (op=write) addr=;
+ *                   with first=, first writes that address and reads it
+ *                   back (printing what it held), then waits wait= ms
  *   test=cpu-on     PSCI CPU_ON/AFFINITY_INFO on its own and other cores
  *   test=calls      unknown hypercalls, SMC conduit, bad arguments
  *   test=sysreg     ACTLR_EL1, an implementation-defined register and an
@@ -106,6 +108,15 @@ static void test_touch(void)
 	volatile uint32_t *p = (volatile uint32_t *)addr;
 
 	bootarg("op", op, sizeof(op));
+	if (arg_or("first", 0) != 0) {
+		volatile uint32_t *q = (volatile uint32_t *)arg_or("first", 0);
+		uint32_t held = *q;
+
+		*q = 0xdeadbeef;
+		gprintf("first 0x%llx held 0x%x, now 0x%x\n",
+			(unsigned long long)arg_or("first", 0), held, *q);
+		sleep_ms(arg_or("wait", 0));
+	}
 	gprintf("touching 0x%llx (%s)\n", (unsigned long long)addr, op);
 	if (op[0] == 'w') {
 		*p = 0xdeadbeef;

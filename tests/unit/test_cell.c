@@ -231,6 +231,68 @@ Test(cell, restart_until_the_limit)
 	cr_assert(ram_is_zero(FM_B));
 }
 
+/* Cell B sees its RAM at 0x80000000, not where it is: stage-2
+ * translates, the images go to where the RAM is, the scrub clears that,
+ * and the boot summary names both addresses. */
+Test(cell, relocated_cell_sees_its_ram_at_its_guest_address)
+{
+	static struct rumkv_plan_mem mem_b;
+	static struct rumkv_plan_image images_b[2];
+	const uint64_t ipa = 0x80000000;
+	struct rumkv_plan_cell *pc = &fm.cells[FM_B];
+	uint64_t out;
+	uint32_t attr;
+
+	fm_build();
+	mem_b = pc->mem[0];
+	mem_b.ipa = ipa;
+	pc->mem = &mem_b;
+	images_b[0] = pc->images[0];
+	images_b[1] = pc->images[1];
+	images_b[0].ipa = ipa;
+	images_b[1].ipa = ipa + FM_DTB_OFFSET;
+	pc->images = images_b;
+	pc->entry_ipa = ipa;
+	pc->boot_arg = ipa + FM_DTB_OFFSET;
+	cr_assert_eq(fm_boot(), FAKE_ENTER);
+	cr_assert_eq(fm_run_parked(fm_core(FM_B, 0)), FAKE_ENTER);
+	cr_assert(fake_seen(FAKE_ENTER, FM_B, ipa));
+	cr_assert_eq(rumkv_pt_lookup(&fm_cell(FM_B)->stage2,
+				     ipa + FM_CELL_RAM_SIZE - 4, &out, &attr,
+				     NULL),
+		     RUMKV_OK);
+	cr_assert_eq(out, FM_CELL_RAM(FM_B) + FM_CELL_RAM_SIZE - 4);
+	cr_assert_eq(attr, RUMKV_ATTR_R | RUMKV_ATTR_W | RUMKV_ATTR_X);
+	cr_assert_not(fm_mapped(FM_B, ipa + FM_CELL_RAM_SIZE),
+		      "nothing past its end");
+	cr_assert_not(fm_mapped(FM_B, ipa - 1), "nothing before its start");
+	cr_assert_not(fm_mapped(FM_B, FM_CELL_RAM(FM_B)),
+		      "its physical address means nothing to it");
+	cr_assert(image_loaded(FM_B), "images copied to where the RAM is");
+	cr_assert(strstr(fake.console, "rumkv: cell B: 2 cores (hw 0x4,0x5), 2 "
+				       "MiB RAM at 0x80000000 (PA 0x40a00000), "
+				       "2 devices") != NULL,
+		  "console: %s", fake.console);
+	cr_assert(strstr(fake.console, "rumkv: cell A: 4 cores (hw "
+				       "0x0,0x1,0x2,0x3), 2 MiB RAM, 2 "
+				       "devices") != NULL,
+		  "identity: one address; console: %s", fake.console);
+
+	fake_reset();
+	memset(fake.ram + (FM_CELL_RAM(FM_B) - FM_RAM_BASE) + FM_IMAGE_SIZE,
+	       0xee, 16);
+	cr_assert_eq(fm_violation(fm_core(FM_B, 0), RUMKV_REASON_STAGE2_FAULT),
+		     FAKE_ENTER, "vcore 0 starts again on the same core");
+	cr_assert(fake_seen(FAKE_ENTER, FM_B, ipa));
+	cr_assert_eq(fm_cell(FM_B)->state, RUMKV_CELL_RUNNING, "restarted");
+	cr_assert_eq(
+		*(fake.ram + (FM_CELL_RAM(FM_B) - FM_RAM_BASE) + FM_IMAGE_SIZE),
+		0, "the scrub cleared where the RAM is");
+	cr_assert(image_loaded(FM_B));
+	cr_assert(fm_mapped(FM_B, ipa));
+	cr_assert(image_loaded(FM_C), "the others never notice");
+}
+
 static void vcore_off(void *core)
 {
 	rumkv_vcore_off(core);
@@ -296,4 +358,66 @@ Test(cell, machine_powers_off_after_the_last_cell)
 		     FAKE_SYSTEM_OFF, "the last cell's end stops the machine");
 	cr_assert(strstr(fake.console,
 			 "rumkv: every cell has ended; powering off") != NULL);
+}
+
+/* The flash window: what its backing does not cover reads as erased
+ * flash at every access size; writes anywhere in it are dropped (a
+ * flash that answers no commands); its ends are exact. */
+Test(cell, flash_window_reads_erased_and_drops_writes)
+{
+	struct rumkv_mmio_access acc;
+	static const uint64_t all_ones[] = {0, 0xff, 0xffff, 0,	   0xffffffff,
+					    0, 0,    0,	     ~0ull};
+
+	fm_build();
+	fm.cells[FM_B].flash_ipa = 0x4000000;
+	fm.cells[FM_B].flash_size = 0x4000000;
+	cr_assert_eq(fm_boot(), FAKE_ENTER);
+	fake_reset();
+	for (uint8_t size = 1; size <= 8; size *= 2) {
+		acc = (struct rumkv_mmio_access){.ipa = 0x4000000,
+						 .size = size};
+		cr_assert_eq(rumkv_mmio_emulate(fm_core(FM_B, 0), &acc),
+			     RUMKV_OK);
+		cr_assert_eq(acc.value, all_ones[size], "size %u", size);
+	}
+	acc = (struct rumkv_mmio_access){
+		.ipa = 0x7fffffc, .value = 0x98, .size = 4, .write = true};
+	cr_assert_eq(rumkv_mmio_emulate(fm_core(FM_B, 0), &acc), RUMKV_OK);
+	cr_assert_eq(fake.event_count, 0, "a write touches nothing");
+	acc = (struct rumkv_mmio_access){.ipa = 0x8000000, .size = 4};
+	cr_assert_eq(rumkv_mmio_emulate(fm_core(FM_B, 0), &acc), RUMKV_ENOENT,
+		     "the first byte past the window is not flash");
+	acc = (struct rumkv_mmio_access){.ipa = 0x3ffffff, .size = 1};
+	cr_assert_eq(rumkv_mmio_emulate(fm_core(FM_B, 0), &acc), RUMKV_ENOENT,
+		     "nor the last byte before it");
+	acc = (struct rumkv_mmio_access){.ipa = 0x4000000, .size = 4};
+	cr_assert_eq(rumkv_mmio_emulate(fm_core(FM_A, 0), &acc), RUMKV_ENOENT,
+		     "another cell has no flash window");
+}
+
+/* A fault inside relocated memory (a permission fault, or a region a
+ * pledge unmapped) names where that memory really is too. */
+Test(cell, report_names_the_physical_address_of_relocated_memory)
+{
+	static struct rumkv_plan_mem mem_b;
+	struct rumkv_plan_cell *pc = &fm.cells[FM_B];
+
+	fm_build();
+	mem_b = pc->mem[0];
+	mem_b.ipa = 0x40b00000; /* fm_violation's IPA is 0x40c00000 */
+	pc->mem = &mem_b;
+	pc->entry_ipa = 0x40b00000;
+	pc->boot_arg = 0x40b00000 + FM_DTB_OFFSET;
+	((struct rumkv_plan_image *)pc->images)[0].ipa = 0x40b00000;
+	((struct rumkv_plan_image *)pc->images)[1].ipa =
+		0x40b00000 + FM_DTB_OFFSET;
+	cr_assert_eq(fm_boot(), FAKE_ENTER);
+	cr_assert_eq(fm_run_parked(fm_core(FM_B, 0)), FAKE_ENTER);
+	fake_reset();
+	cr_assert_eq(fm_violation(fm_core(FM_B, 0), RUMKV_REASON_STAGE2_FAULT),
+		     FAKE_ENTER);
+	cr_assert(strstr(fake.console, "at IPA 0x40c00000 (PA 0x40b00000), "
+				       "PC 0x40801234; restarting") != NULL,
+		  "console: %s", fake.console);
 }

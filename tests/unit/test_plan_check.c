@@ -736,6 +736,137 @@ Test(plan_check, status_page_collisions)
 		    "0xb000000 is in a page of the virtual UART 0xb000000");
 }
 
+/* ---- Where a cell sees its memory ---- */
+
+/* Cell `c` sees its RAM at `ipa`, its image and entry with it. */
+static void relocate(int c, uint64_t ipa)
+{
+	fx.mem[c][0].ipa = ipa;
+	fx.images[c][0].ipa = ipa;
+	fx.cells[c].entry_ipa = ipa;
+}
+
+Test(plan_check, relocated_memory_passes)
+{
+	struct collected c;
+
+	/* Both cells at the board's RAM base, where RumKV itself is. */
+	relocate(0, 0x40000000);
+	relocate(1, 0x40000000);
+	c = check();
+	cr_expect_eq(c.count, 0, "first error: %s", c.err[0].message);
+}
+
+Test(plan_check, guest_range_over_gic_device_and_status_page)
+{
+	struct collected c;
+
+	relocate(1, 0x8000000);
+	c = check();
+	expect(&c, 0, 1, RUMKV_FIELD_GUEST, 0, -1, -1,
+	       "guest range 0x8000000+0x4000000 overlaps the interrupt "
+	       "controller 0x8000000+0x10000");
+	expect(&c, 1, 1, RUMKV_FIELD_GUEST, 0, -1, -1,
+	       "guest range 0x8000000+0x4000000 overlaps the interrupt "
+	       "controller 0x80a0000+0xf60000");
+	expect(&c, 2, 1, RUMKV_FIELD_GUEST, 0, -1, -1,
+	       "guest range 0x8000000+0x4000000 overlaps its device "
+	       "/pl031@9010000 0x9010000+0x200");
+	expect(&c, 3, 1, RUMKV_FIELD_STATUS_PAGE, -1, -1, -1,
+	       "0xb000000 is in a page of memory 0x8000000+0x4000000");
+	cr_expect_eq(c.count, 4);
+	/* One page short of the device and past the GIC: fine. */
+	setup();
+	relocate(1, 0x9011000);
+	fx.cells[1].status_page_ipa = 0x9000000;
+	c = check();
+	cr_expect_eq(c.count, 0, "first error: %s", c.err[0].message);
+	/* Its last page on the device's. */
+	setup();
+	relocate(1, 0x9001000);
+	fx.mem[1][0].size = 0x10000;
+	c = check();
+	expect_only(&c, 1, RUMKV_FIELD_GUEST, 0, -1, -1,
+		    "guest range 0x9001000+0x10000 overlaps its device "
+		    "/pl031@9010000 0x9010000+0x200");
+}
+
+Test(plan_check, untranslated_dma_needs_memory_where_it_is)
+{
+	struct collected c;
+
+	fx.devs[0][0].dma_stop = RUMKV_DMA_STOP_VIRTIO_MMIO;
+	relocate(0, 0x40000000);
+	c = check();
+	expect_only(&c, 0, RUMKV_FIELD_GUEST, 0, -1, -1,
+		    "0x48000000+0x10000000 is seen at 0x40000000, but "
+		    "/virtio_mmio@a003e00 does DMA without an IOMMU, to "
+		    "physical addresses: it must be seen where it is");
+	/* Behind an IOMMU the device sees guest addresses: fine. */
+	fx.devs[0][0].dma_stop = RUMKV_DMA_STOP_IOMMU;
+	c = check();
+	cr_expect_eq(c.count, 0, "first error: %s", c.err[0].message);
+}
+
+/* ---- The flash window ---- */
+
+Test(plan_check, flash_window_and_its_backing)
+{
+	struct collected c;
+
+	/* Cell B: its flash window at 0 backed by the start of its RAM. */
+	fx.mem[1][0].pa = 0x58200000;
+	fx.mem[1][0].size = 0x3e00000;
+	relocate(1, 0x40000000);
+	fx.mem[1][1] = (struct rumkv_plan_mem){
+		.ipa = 0,
+		.pa = 0x58000000,
+		.size = 0x200000,
+		.kind = RUMKV_MEM_FLASH,
+		.access = RUMKV_MEM_R | RUMKV_MEM_X,
+		.right = RUMKV_PLAN_NO_RIGHT,
+	};
+	fx.cells[1].mem_count = 2;
+	fx.images[1][0].ipa = fx.cells[1].entry_ipa = 0;
+	fx.cells[1].flash_ipa = 0;
+	fx.cells[1].flash_size = 0x8000000;
+	c = check();
+	cr_expect_eq(c.count, 0, "first error: %s", c.err[0].message);
+
+	/* Writable backing, a window over the GIC, RAM in the window. */
+	fx.mem[1][1].access = RUMKV_MEM_RWX;
+	fx.cells[1].flash_size = 0x8010000;
+	fx.mem[1][0].ipa = 0x7000000;
+	fx.mem[1][0].size = 0x1000000;
+	c = check();
+	expect(&c, 0, 1, RUMKV_FIELD_MEMORY, 1, -1, -1,
+	       "0x58000000+0x200000 has kind 2, access 0x7, right 255: not "
+	       "valid");
+	expect(&c, 1, 1, RUMKV_FIELD_BOOT, -1, -1, -1,
+	       "flash window 0x0+0x8010000 overlaps the interrupt controller "
+	       "0x8000000+0x10000");
+	expect(&c, 2, 1, RUMKV_FIELD_BOOT, -1, -1, -1,
+	       "flash window 0x0+0x8010000 overlaps its memory at "
+	       "0x7000000+0x1000000");
+	cr_expect_eq(c.count, 3, "then: %s", c.err[3].message);
+
+	/* A backing outside the window, or with no window at all. */
+	setup();
+	fx.mem[0][1] = (struct rumkv_plan_mem){
+		.ipa = 0x100000000,
+		.pa = 0x5c000000,
+		.size = 0x200000,
+		.kind = RUMKV_MEM_FLASH,
+		.access = RUMKV_MEM_R,
+		.right = RUMKV_PLAN_NO_RIGHT,
+	};
+	fx.cells[0].mem_count = 2;
+	c = check();
+	expect_only(&c, 0, RUMKV_FIELD_MEMORY, 1, -1, -1,
+		    "flash backing 0x5c000000+0x200000 at 0x100000000 is "
+		    "outside the cell's flash window");
+}
+
 /* ---- Everything at once ---- */
 
 Test(plan_check, reports_every_error_in_order)
@@ -770,5 +901,7 @@ Test(plan_check, field_names)
 	cr_expect_str_eq(rumkv_plan_field_name(RUMKV_FIELD_STATUS_PAGE),
 			 "status page");
 	cr_expect_str_eq(rumkv_plan_field_name(RUMKV_FIELD_TABLES), "tables");
+	cr_expect_str_eq(rumkv_plan_field_name(RUMKV_FIELD_GUEST),
+			 "guest memory");
 	cr_expect_str_eq(rumkv_plan_field_name((enum rumkv_plan_field)99), "?");
 }

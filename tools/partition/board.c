@@ -200,6 +200,28 @@ static bool read_timer(struct m_part *m)
 	return true;
 }
 
+/* The board's NOR flash (compatible "cfi-flash" under /), if any: its
+ * banks, back to back on QEMU virt, are where firmware expects the flash
+ * window of a cell booted with the firmware protocol. */
+static void read_flash(struct m_part *m)
+{
+	struct m_board *b = &m->board;
+	int node = fdt_node_offset_by_compatible(m->fdt, -1, "cfi-flash");
+	struct m_range reg[M_MAX_WINDOWS];
+	int n;
+
+	if (node < 0 || fdt_parent_offset(m->fdt, node) != 0) {
+		return;
+	}
+	n = fu_reg(m->fdt, node, reg, M_MAX_WINDOWS);
+	b->flash = n > 0 ? reg[0] : (struct m_range){0, 0};
+	for (int i = 1; i < n; i++) {
+		if (reg[i].base == b->flash.base + b->flash.size) {
+			b->flash.size += reg[i].size;
+		}
+	}
+}
+
 bool board_read(struct m_part *m)
 {
 	struct m_board *b = &m->board;
@@ -216,5 +238,6 @@ bool board_read(struct m_part *m)
 	ok = read_ram(m);
 	ok = read_cores(m) && ok;
 	ok = read_gic(m) && ok;
+	read_flash(m);
 	return read_timer(m) && ok;
 }

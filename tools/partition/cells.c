@@ -10,7 +10,7 @@
 
 #include <string.h>
 
-#define MAX_REGIONS 16u
+#define MAX_REGIONS M_MAX_REGIONS
 
 static const char *const rumkv_props[] = {
 	"compatible",  "reg",	      "console",
@@ -20,12 +20,11 @@ static const char *const rumkv_props[] = {
 };
 
 static const char *const cell_props[] = {
-	"reg",		 "cell-name",	  "cpus",
-	"memory",	 "memory-size",	  "kernel",
-	"initrd",	 "bootargs",	  "devices",
-	"device-rights", "rights",	  "violation-policy",
-	"restart-limit", "console",	  "status-page",
-	"phandle",	 "linux,phandle", NULL,
+	"reg",	       "cell-name",	   "cpus",	    "memory",
+	"memory-size", "guest-address",	   "boot-protocol", "kernel",
+	"initrd",      "bootargs",	   "devices",	    "device-rights",
+	"rights",      "violation-policy", "restart-limit", "console",
+	"status-page", "phandle",	   "linux,phandle", NULL,
 };
 
 static void warn_unknown(struct m_part *m, int node, const char *path,
@@ -246,6 +245,32 @@ static void read_memory(struct m_part *m, struct m_cell *cell)
 	cell->broken |= BROKEN(RUMKV_FIELD_MEMORY);
 }
 
+/* guest-address: one address, or one per memory range (checked against
+ * the ranges in layout_guest, once memory-size ranges are placed). */
+static void read_guest_address(struct m_part *m, struct m_cell *cell)
+{
+	uint32_t ac = m->board.addr_cells;
+	int len;
+	const fdt32_t *p =
+		fdt_getprop(m->fdt, cell->node, "guest-address", &len);
+	int n = len / (int)(4 * ac);
+
+	if (p == NULL) {
+		return;
+	}
+	if (len == 0 || len % (int)(4 * ac) != 0 || n > (int)MAX_REGIONS) {
+		diag_error(m, cell->path, "guest-address",
+			   "must be 1 to %u addresses of %u cells", MAX_REGIONS,
+			   ac);
+		cell->broken |= BROKEN(RUMKV_FIELD_MEMORY);
+		return;
+	}
+	for (int i = 0; i < n; i++) {
+		cell->guest_addr[i] = fu_cells(p + i * (int)ac, ac);
+	}
+	cell->guest_count = (unsigned)n;
+}
+
 static void read_device_list(struct m_part *m, struct m_cell *cell,
 			     const char **rights, int right_count)
 {
@@ -437,6 +462,25 @@ static void read_console(struct m_part *m, struct m_cell *cell)
 	}
 }
 
+static void read_boot_protocol(struct m_part *m, struct m_cell *cell)
+{
+	const char *proto = fu_string(m->fdt, cell->node, "boot-protocol");
+
+	if (fdt_getprop(m->fdt, cell->node, "boot-protocol", NULL) == NULL ||
+	    (proto != NULL && strcmp(proto, "linux") == 0)) {
+		return;
+	}
+	if (proto != NULL && strcmp(proto, "firmware") == 0) {
+		cell->firmware = true;
+		return;
+	}
+	diag_error(m, cell->path, "boot-protocol",
+		   "'%s' is not \"linux\" or \"firmware\"",
+		   proto != NULL ? proto : "(not a string)");
+	cell->broken |= BROKEN(RUMKV_FIELD_BOOT) | BROKEN(RUMKV_FIELD_IMAGES) |
+			BROKEN(RUMKV_FIELD_ENTRY);
+}
+
 static void read_cell(struct m_part *m, struct m_cell *cell, int node)
 {
 	uint32_t index;
@@ -464,6 +508,8 @@ static void read_cell(struct m_part *m, struct m_cell *cell, int node)
 	}
 	read_cpus(m, cell);
 	read_memory(m, cell);
+	read_guest_address(m, cell);
+	read_boot_protocol(m, cell);
 	image_read(m, cell, M_KERNEL);
 	image_read(m, cell, M_INITRD);
 	bootargs = fu_string(m->fdt, node, "bootargs");

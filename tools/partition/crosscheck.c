@@ -168,6 +168,8 @@ static void check_alignment(struct m_part *m, const struct m_cell *cell)
 {
 	for (unsigned i = 0; i < cell->mem_count; i++) {
 		const struct m_range *r = &cell->mem[i];
+		uint64_t ipa =
+			cell->gmem != NULL ? cell->gmem[i].base : r->base;
 
 		if (((r->base | r->size) & (RUMKV_PAGE_SIZE - 1)) == 0 &&
 		    ((r->base | r->size) & (SZ_2M - 1)) != 0) {
@@ -176,6 +178,15 @@ static void check_alignment(struct m_part *m, const struct m_cell *cell)
 				  "maps it with 4 KiB pages",
 				  (unsigned long long)r->base,
 				  (unsigned long long)r->size);
+		} else if (((r->base | r->size) & (SZ_2M - 1)) == 0 &&
+			   (ipa & (SZ_2M - 1)) != 0) {
+			diag_warn(m, cell->path, "guest-address",
+				  "0x%llx+0x%llx is seen at 0x%llx, which is "
+				  "not 2 MiB aligned: stage-2 maps it with "
+				  "4 KiB pages",
+				  (unsigned long long)r->base,
+				  (unsigned long long)r->size,
+				  (unsigned long long)ipa);
 		}
 	}
 }

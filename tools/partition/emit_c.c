@@ -211,12 +211,17 @@ static void emit_cell_arrays(struct sbuf *sb, struct m_part *m, unsigned c)
 	for (unsigned i = 0; i < pc->mem_count; i++) {
 		const struct rumkv_plan_mem *mem = &pc->mem[i];
 
+		bool flash = mem->kind == RUMKV_MEM_FLASH;
+
 		sb_printf(sb,
 			  "\t{\n\t\t.ipa = 0x%llx,\n\t\t.pa = 0x%llx,\n"
-			  "\t\t.size = 0x%llx,\n\t\t.kind = RUMKV_MEM_RAM,\n"
-			  "\t\t.access = RUMKV_MEM_RWX,\n"
+			  "\t\t.size = 0x%llx,\n\t\t.kind = %s,\n"
+			  "\t\t.access = %s,\n"
 			  "\t\t.right = RUMKV_PLAN_NO_RIGHT,\n\t},\n",
-			  U64(mem->ipa), U64(mem->pa), U64(mem->size));
+			  U64(mem->ipa), U64(mem->pa), U64(mem->size),
+			  flash ? "RUMKV_MEM_FLASH" : "RUMKV_MEM_RAM",
+			  flash ? "RUMKV_MEM_R | RUMKV_MEM_X"
+				: "RUMKV_MEM_RWX");
 	}
 	sb_puts(sb, "};\n");
 	emit_devices(sb, m, c);
@@ -263,7 +268,7 @@ static void emit_cell(struct sbuf *sb, const struct m_part *m, unsigned c)
 		  "\t\t.image_count = %u,\n\t\t.policy = %s,\n"
 		  "\t\t.images = cell%u_images,\n"
 		  "\t\t.entry_ipa = 0x%llx,\n"
-		  "\t\t.boot_arg = 0x%llx, /* its device tree */\n"
+		  "\t\t.boot_arg = 0x%llx, /* x0: its device tree, or 0 */\n"
 		  "\t\t.initial_rights = ",
 		  pc->image_count,
 		  pc->policy == RUMKV_POLICY_RESTART ? "RUMKV_POLICY_RESTART"
@@ -276,11 +281,14 @@ static void emit_cell(struct sbuf *sb, const struct m_part *m, unsigned c)
 	sb_printf(sb,
 		  ",\n\t\t.status_page_ipa = 0x%llx,\n"
 		  "\t\t.vuart_ipa = 0x%llx,\n"
+		  "\t\t.flash_ipa = 0x%llx,\n"
+		  "\t\t.flash_size = 0x%llx,\n"
 		  "\t\t.table_page_count = %u,\n"
 		  "\t\t.table_pages = cell%u_tables,\n"
 		  "\t\t.table_snapshot = cell%u_tables_snapshot,\n\t},\n",
 		  U64(pc->status_page_ipa), U64(pc->vuart_ipa),
-		  pc->table_page_count, c, c);
+		  U64(pc->flash_ipa), U64(pc->flash_size), pc->table_page_count,
+		  c, c);
 }
 
 static void emit_plan(struct sbuf *sb, const struct m_part *m)

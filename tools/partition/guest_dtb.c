@@ -7,7 +7,7 @@
  *   /chosen           bootargs; stdout-path (virtual UART cells);
  *                     linux,initrd-start/end (64-bit) with an initrd
  *   /cpus/cpu@<v>     vcore v = the cell's v-th core, reg = v, psci
- *   /memory@<base>    one per RAM region
+ *   /memory@<base>    one per RAM region, at its guest address
  *   /psci             PSCI 1.0 over hvc (RumKV implements it)
  *   /<gic>            GICv3: the board's distributor, and one
  *                     redistributor region at the board's base holding
@@ -26,6 +26,8 @@
  *   virtual UART      a copy of the console UART node (console = vuart)
  *   dependencies      reg-less nodes the copies refer to by phandle
  *                     (fixed clocks, regulators), copied at the root
+ *   guest-tree        the nodes under the cell's guest-tree node, copied
+ *                     at the root (e.g. U-Boot's /config)
  *
  * The tree is written with libfdt's sequential-write functions, so nodes
  * come out in this order.
@@ -308,14 +310,15 @@ static void write_cpus(struct gdt *g)
 
 static void write_memory(struct gdt *g)
 {
-	for (unsigned i = 0; i < g->cell->mem_count; i++) {
+	for (unsigned i = 0; g->cell->gmem != NULL && i < g->cell->mem_count;
+	     i++) {
 		char name[32];
 
 		snprintf(name, sizeof(name), "memory@%llx",
-			 (unsigned long long)g->cell->mem[i].base);
+			 (unsigned long long)g->cell->gmem[i].base);
 		begin(g, name);
 		prop_str(g, "device_type", "memory");
-		prop_reg(g, &g->cell->mem[i], 1);
+		prop_reg(g, &g->cell->gmem[i], 1);
 		end(g);
 	}
 }
@@ -395,6 +398,62 @@ static void write_hypervisor(struct gdt *g, unsigned index)
 	end(g);
 }
 
+/* Whether the cell's tree already has a root node named `name`. */
+static bool root_name_taken(const struct gdt *g, const char *name)
+{
+	static const char *const fixed[] = {"chosen", "cpus", "psci", "timer",
+					    "hypervisor"};
+	const struct m_cell *cell = g->cell;
+	const void *fdt = g->m->fdt;
+	size_t len = strcspn(name, "@");
+
+	for (size_t i = 0; i < RUMKV_ARRAY_SIZE(fixed); i++) {
+		if (strcmp(name, fixed[i]) == 0) {
+			return true;
+		}
+	}
+	if ((len == 6 && strncmp(name, "memory", 6) == 0) ||
+	    (len == 11 && strncmp(name, "status-page", 11) == 0) ||
+	    strcmp(name, fdt_get_name(fdt, g->m->board.gic_node, NULL)) == 0 ||
+	    strcmp(name, fdt_get_name(fdt, g->m->console_node, NULL)) == 0) {
+		return true;
+	}
+	for (unsigned i = 0; i < cell->device_count; i++) {
+		if (strcmp(name, fdt_get_name(fdt, cell->devices[i].node,
+					      NULL)) == 0) {
+			return true;
+		}
+	}
+	return false;
+}
+
+/* The cell's guest-tree child: its nodes are copied to the root as they
+ * are (firmware configuration such as U-Boot's /config), unless the tree
+ * has a node of that name already. */
+static void write_guest_tree(struct gdt *g)
+{
+	const void *fdt = g->m->fdt;
+	int tree = fdt_subnode_offset(fdt, g->cell->node, "guest-tree");
+	int child;
+
+	if (tree < 0) {
+		return;
+	}
+	fdt_for_each_subnode(child, fdt, tree)
+	{
+		const char *name = fdt_get_name(fdt, child, NULL);
+
+		if (!root_name_taken(g, name)) {
+			copy_subtree(g, child, -1);
+		} else if (!g->quiet) {
+			diag_error(g->m, fu_path(g->m, child), "",
+				   "the cell's device tree has a /%s of its "
+				   "own: give the node another name",
+				   name);
+		}
+	}
+}
+
 static void write_tree(struct gdt *g, unsigned index)
 {
 	const struct m_cell *cell = g->cell;
@@ -423,6 +482,7 @@ static void write_tree(struct gdt *g, unsigned index)
 			copy_subtree(g, g->deps[i], -1);
 		}
 	}
+	write_guest_tree(g);
 	end(g);
 	ck(g, fdt_finish(g->buf));
 }

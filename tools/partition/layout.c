@@ -7,7 +7,15 @@
  * 1 GiB if it is at least 1 GiB large and such a spot exists, otherwise
  * to 2 MiB, so that stage-2 can use block mappings.
  *
- * Images, in the cell's first memory region R:
+ * Guest addresses: a cell sees its memory ranges back to back from
+ * guest-address, by default the board's RAM base (or each range at its
+ * own guest-address), except that a cell with a device doing DMA without
+ * an IOMMU sees its RAM where it is: the device uses physical addresses.
+ *
+ * Boot protocol "firmware" (place_firmware): the image in a flash window,
+ * the DTB at the start of RAM.
+ *
+ * Images, in the cell's first memory region R (its guest addresses):
  *   - the guest DTB slot is the last 2 MiB of R;
  *   - the kernel: an arm64 Image (magic "ARM\x64" at offset 56) goes to
  *     align_up(R.base, 2 MiB) + text_offset and occupies image_size bytes
@@ -135,6 +143,114 @@ void layout_memory(struct m_part *m)
 	}
 }
 
+/* The board's RAM base: where QEMU's virt (and most boards) put RAM, so
+ * where software built for the board looks for it. */
+static uint64_t board_ram_base(const struct m_part *m)
+{
+	uint64_t base = m->board.ram[0].base;
+
+	for (unsigned i = 1; i < m->board.ram_count; i++) {
+		if (m->board.ram[i].base < base) {
+			base = m->board.ram[i].base;
+		}
+	}
+	return base;
+}
+
+/* A device that does DMA without an IOMMU sees physical addresses, so a
+ * cell with one must see its RAM where it is (rumkv_plan_check insists). */
+static bool dma_untranslated(const struct m_cell *cell)
+{
+	for (unsigned i = 0; i < cell->device_count; i++) {
+		if (cell->devices[i].dma_stop == RUMKV_DMA_STOP_VIRTIO_MMIO) {
+			return true;
+		}
+	}
+	return false;
+}
+
+static void guest_place(struct m_part *m, struct m_cell *cell)
+{
+	uint64_t at = cell->guest_count != 0 ? cell->guest_addr[0]
+					     : board_ram_base(m);
+	bool identity = cell->guest_count == 0 && dma_untranslated(cell);
+
+	if (cell->guest_count > 1 && cell->guest_count != cell->mem_count) {
+		diag_error(m, cell->path, "guest-address",
+			   "%u addresses for %u memory ranges: give one (the "
+			   "ranges then follow each other) or one per range",
+			   cell->guest_count, cell->mem_count);
+		cell->broken |= BROKEN(RUMKV_FIELD_MEMORY);
+		return;
+	}
+	cell->gmem = AR_NEW(m->ar, struct m_range, cell->mem_count);
+	for (unsigned i = 0; i < cell->mem_count; i++) {
+		const struct m_range *r = &cell->mem[i];
+
+		if (identity) {
+			at = r->base;
+		} else if (cell->guest_count > 1) {
+			at = cell->guest_addr[i];
+		}
+		if (r->size == 0 || rumkv_range_wraps(at, r->size)) {
+			diag_error(m, cell->path, "guest-address",
+				   "memory range %u (0x%llx bytes) would wrap "
+				   "around the guest address space at 0x%llx",
+				   i, (unsigned long long)r->size,
+				   (unsigned long long)at);
+			cell->broken |= BROKEN(RUMKV_FIELD_MEMORY);
+			return;
+		}
+		cell->gmem[i] = (struct m_range){at, r->size};
+		at += r->size;
+	}
+}
+
+/* Boot protocol "firmware": the image's flash window takes the start of
+ * the first memory range (2 MiB multiples, so that both stay blocks), at
+ * the board's flash if it has one big enough, else at guest address 0. */
+static bool flash_carve(struct m_part *m, struct m_cell *cell)
+{
+	const struct m_image *k = &cell->image[M_KERNEL];
+	uint64_t backing = align_up(k->present ? k->size : 1, SZ_2M);
+	struct m_range *r = &cell->mem[0];
+	struct m_range win = m->board.flash;
+
+	if (win.size < backing || rumkv_range_wraps(win.base, win.size)) {
+		win = (struct m_range){0, backing};
+	}
+	if (r->size <= backing + M_DTB_SLOT) {
+		diag_error(m, cell->path, cell->mem_prop,
+			   "the first range 0x%llx+0x%llx cannot give 0x%llx "
+			   "bytes to the flash window (boot-protocol "
+			   "\"firmware\") and keep more than 2 MiB of RAM",
+			   (unsigned long long)r->base,
+			   (unsigned long long)r->size,
+			   (unsigned long long)backing);
+		cell->broken |= BROKEN(RUMKV_FIELD_MEMORY);
+		return false;
+	}
+	cell->flash = win;
+	cell->flash_pa = r->base;
+	cell->flash_backing = backing;
+	r->base += backing;
+	r->size -= backing;
+	return true;
+}
+
+void layout_guest(struct m_part *m)
+{
+	for (unsigned i = 0; i < m->cell_count; i++) {
+		struct m_cell *cell = &m->cells[i];
+
+		if (cell->mem_count != 0 &&
+		    !(cell->broken & BROKEN(RUMKV_FIELD_MEMORY)) &&
+		    (!cell->firmware || flash_carve(m, cell))) {
+			guest_place(m, cell);
+		}
+	}
+}
+
 static uint64_t le64(const uint8_t *p)
 {
 	uint64_t v = 0;
@@ -179,7 +295,7 @@ static bool place_kernel(struct m_cell *cell, const struct m_range *r,
 
 static void place_images(struct m_part *m, struct m_cell *cell)
 {
-	const struct m_range *r = &cell->mem[0];
+	const struct m_range *r = &cell->gmem[0];
 	struct m_image *k = &cell->image[M_KERNEL];
 	struct m_image *rd = &cell->image[M_INITRD];
 	struct m_image *dtb = &cell->image[M_DTB];
@@ -188,8 +304,8 @@ static void place_images(struct m_part *m, struct m_cell *cell)
 
 	if (r->size <= M_DTB_SLOT) {
 		diag_error(m, cell->path, cell->mem_prop,
-			   "the first region 0x%llx+0x%llx is too small for "
-			   "the images and the 2 MiB DTB slot",
+			   "the first region (0x%llx+0x%llx in the guest) is "
+			   "too small for the images and the 2 MiB DTB slot",
 			   (unsigned long long)r->base,
 			   (unsigned long long)r->size);
 		cell->broken |=
@@ -211,7 +327,8 @@ static void place_images(struct m_part *m, struct m_cell *cell)
 				m, cell->path, "initrd",
 				"'%s' (0x%llx bytes) and the kernel (0x%llx "
 				"bytes) do not fit together in 0x%llx+0x%llx "
-				"below the DTB slot at 0x%llx",
+				"(guest addresses) below the DTB slot at "
+				"0x%llx",
 				rd->name, (unsigned long long)rd->size,
 				(unsigned long long)k->footprint,
 				(unsigned long long)r->base,
@@ -220,7 +337,8 @@ static void place_images(struct m_part *m, struct m_cell *cell)
 		} else {
 			diag_error(m, cell->path, "kernel",
 				   "'%s' (0x%llx bytes) does not fit in "
-				   "0x%llx+0x%llx below the DTB slot at 0x%llx",
+				   "0x%llx+0x%llx (guest addresses) below the "
+				   "DTB slot at 0x%llx",
 				   k->name, (unsigned long long)k->footprint,
 				   (unsigned long long)r->base,
 				   (unsigned long long)r->size,
@@ -237,17 +355,52 @@ static void place_images(struct m_part *m, struct m_cell *cell)
 	dtb->ipa = slot;
 	dtb->present = true;
 	dtb->placed = true;
+	cell->boot_arg = slot;
+}
+
+/* Boot protocol "firmware", as QEMU virt boots firmware: the image at the
+ * start of the flash window (where the core starts), the DTB at the start
+ * of RAM, x0 = 0. */
+static void place_firmware(struct m_part *m, struct m_cell *cell)
+{
+	struct m_image *k = &cell->image[M_KERNEL];
+	struct m_image *dtb = &cell->image[M_DTB];
+
+	if (cell->image[M_INITRD].present) {
+		diag_error(m, cell->path, "initrd",
+			   "the firmware boot protocol takes no initrd: the "
+			   "firmware loads what it boots");
+		cell->broken |= BROKEN(RUMKV_FIELD_IMAGES);
+		return;
+	}
+	if (rumkv_ranges_overlap(cell->gmem[0].base, cell->gmem[0].size,
+				 cell->flash.base, cell->flash.size)) {
+		/* rumkv_plan_check names the collision. */
+		cell->broken |=
+			BROKEN(RUMKV_FIELD_IMAGES) | BROKEN(RUMKV_FIELD_ENTRY);
+		return;
+	}
+	k->ipa = cell->flash.base;
+	k->footprint = k->size;
+	k->placed = k->present;
+	cell->entry = k->ipa;
+	dtb->kind = M_DTB;
+	dtb->name = ar_printf(m->ar, "%s.dtb", cell->name);
+	dtb->ipa = cell->gmem[0].base;
+	dtb->present = true;
+	dtb->placed = true;
+	cell->boot_arg = 0;
 }
 
 void layout_images(struct m_part *m)
 {
 	for (unsigned i = 0; i < m->cell_count; i++) {
 		struct m_cell *cell = &m->cells[i];
-		const struct m_range *r = cell->mem;
+		const struct m_range *r = cell->gmem;
 
 		if ((cell->broken & (BROKEN(RUMKV_FIELD_MEMORY) |
 				     BROKEN(RUMKV_FIELD_IMAGES))) ||
-		    cell->mem_count == 0) {
+		    cell->mem_count == 0 || r == NULL) {
 			cell->broken |= BROKEN(RUMKV_FIELD_IMAGES) |
 					BROKEN(RUMKV_FIELD_ENTRY);
 			continue;
@@ -259,6 +412,10 @@ void layout_images(struct m_part *m)
 					BROKEN(RUMKV_FIELD_ENTRY);
 			continue;
 		}
-		place_images(m, cell);
+		if (cell->firmware) {
+			place_firmware(m, cell);
+		} else {
+			place_images(m, cell);
+		}
 	}
 }

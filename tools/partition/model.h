@@ -17,6 +17,7 @@
 #include <rumkv/plan_check.h>
 
 #define M_MAX_RAM 4u
+#define M_MAX_REGIONS 16u	/* memory ranges per cell */
 #define M_MAX_DEVICES 64u	/* per cell */
 #define M_MAX_WINDOWS 8u	/* MMIO windows per device */
 #define M_MAX_IDS 32u		/* interrupts or stream IDs per device */
@@ -56,6 +57,7 @@ struct m_board {
 	struct m_range gicr;
 	int timer_node;
 	uint32_t timer_irqs[4];
+	struct m_range flash; /* the NOR flash banks, size 0 if none */
 };
 
 struct m_device {
@@ -98,6 +100,12 @@ struct m_cell {
 	unsigned mem_count;
 	uint64_t mem_size;    /* memory-size, when placed by the tool */
 	const char *mem_prop; /* "memory" or "memory-size" */
+	/* Where the cell sees its RAM: gmem[i] is mem[i] in the guest's
+	 * address space (same size). guest-address as written: 0 (the
+	 * default), 1 (ranges back to back from there) or mem_count. */
+	struct m_range *gmem;
+	uint64_t guest_addr[M_MAX_REGIONS];
+	unsigned guest_count;
 	struct m_device *devices;
 	unsigned device_count;
 	uint64_t rights;
@@ -113,6 +121,14 @@ struct m_cell {
 	enum m_image_kind plan_image[3];
 	unsigned plan_image_count;
 	uint64_t entry;
+	uint64_t boot_arg; /* x0 at entry */
+	/* Boot protocol "firmware": the image in an emulated flash window,
+	 * whose first flash_backing bytes are RAM taken from the start of
+	 * the first memory range (flash_pa). */
+	bool firmware;
+	struct m_range flash; /* the window, in guest addresses */
+	uint64_t flash_pa;
+	uint64_t flash_backing;
 	uint32_t table_pages;
 	uint32_t broken; /* 1 << enum rumkv_plan_field that failed to read */
 };
@@ -178,8 +194,10 @@ void image_read(struct m_part *m, struct m_cell *cell, enum m_image_kind kind);
 int right_lookup(struct m_part *m, const char *name, bool define);
 const char *right_name(const struct m_part *m, unsigned bit);
 bool right_name_ok(const char *name);
-/* layout.c: memory-size placement, images, the DTB slot. */
+/* layout.c: memory-size placement, where each cell sees its RAM, images,
+ * the DTB slot. */
 void layout_memory(struct m_part *m);
+void layout_guest(struct m_part *m);
 void layout_images(struct m_part *m);
 /* tables.c: stage-2 table pages each cell needs. */
 void tables_size(struct m_part *m);

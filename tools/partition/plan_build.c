@@ -83,12 +83,14 @@ static void build_cell(struct m_part *m, struct m_cell *cell,
 {
 	uint32_t *cores = AR_NEW(m->ar, uint32_t, cell->core_count);
 	struct rumkv_plan_mem *mem =
-		AR_NEW(m->ar, struct rumkv_plan_mem, cell->mem_count);
+		AR_NEW(m->ar, struct rumkv_plan_mem, cell->mem_count + 1);
+	unsigned mem_count = cell->mem_count;
 
 	memcpy(cores, cell->cores, cell->core_count * sizeof(*cores));
 	for (unsigned i = 0; i < cell->mem_count; i++) {
 		mem[i] = (struct rumkv_plan_mem){
-			.ipa = cell->mem[i].base,
+			.ipa = cell->gmem != NULL ? cell->gmem[i].base
+						  : cell->mem[i].base,
 			.pa = cell->mem[i].base,
 			.size = cell->mem[i].size,
 			.kind = RUMKV_MEM_RAM,
@@ -96,19 +98,32 @@ static void build_cell(struct m_part *m, struct m_cell *cell,
 			.right = RUMKV_PLAN_NO_RIGHT,
 		};
 	}
+	if (cell->flash_backing != 0) {
+		/* The flash window's backing: read-only to the cell. */
+		mem[mem_count++] = (struct rumkv_plan_mem){
+			.ipa = cell->flash.base,
+			.pa = cell->flash_pa,
+			.size = cell->flash_backing,
+			.kind = RUMKV_MEM_FLASH,
+			.access = RUMKV_MEM_R | RUMKV_MEM_X,
+			.right = RUMKV_PLAN_NO_RIGHT,
+		};
+		pc->flash_ipa = cell->flash.base;
+		pc->flash_size = cell->flash.size;
+	}
 	if (cell->broken & BROKEN(RUMKV_FIELD_MEMORY)) {
 		cell->broken |= BROKEN(RUMKV_FIELD_TABLES);
 	}
 	pc->name = cell->name;
 	pc->core_count = cell->core_count;
 	pc->cores = cores;
-	pc->mem_count = cell->mem_count;
+	pc->mem_count = mem_count;
 	pc->mem = mem;
 	build_devices(m, cell, pc);
 	build_images(m, cell, pc);
 	pc->policy = cell->policy;
 	pc->entry_ipa = cell->entry;
-	pc->boot_arg = cell->image[M_DTB].ipa;
+	pc->boot_arg = cell->boot_arg;
 	pc->initial_rights = cell->rights;
 	pc->restart_limit = cell->restart_limit;
 	pc->console = cell->console;
@@ -193,6 +208,11 @@ static const char *field_prop(const struct m_cell *cell,
 		return "kernel";
 	case RUMKV_FIELD_ENTRY:
 		return "kernel";
+	case RUMKV_FIELD_GUEST:
+		return cell->guest_count != 0 ? "guest-address"
+					      : cell->mem_prop;
+	case RUMKV_FIELD_BOOT:
+		return "boot-protocol";
 	case RUMKV_FIELD_RIGHTS:
 		return "rights";
 	case RUMKV_FIELD_POLICY:

@@ -73,6 +73,11 @@ static void cell_block(struct sbuf *sb, struct m_part *m, unsigned c)
 	for (unsigned i = 0; i < cell->mem_count; i++) {
 		sb_printf(sb, " 0x%llx+0x%llx", U64(cell->mem[i].base),
 			  U64(cell->mem[i].size));
+		if (cell->gmem != NULL &&
+		    cell->gmem[i].base != cell->mem[i].base) {
+			sb_printf(sb, " (seen at 0x%llx)",
+				  U64(cell->gmem[i].base));
+		}
 	}
 	for (unsigned k = M_KERNEL; k <= M_DTB; k++) {
 		const struct m_image *im = &cell->image[k];
@@ -83,8 +88,15 @@ static void cell_block(struct sbuf *sb, struct m_part *m, unsigned c)
 				  label[k], im->name, U64(im->ipa), im->size);
 		}
 	}
-	sb_printf(sb, "\n  entry     0x%llx, x0 = 0x%llx (its DTB)\n",
-		  U64(cell->entry), U64(cell->image[M_DTB].ipa));
+	if (cell->firmware) {
+		sb_printf(sb,
+			  "\n  flash     0x%llx+0x%llx, its first 0x%llx bytes "
+			  "RAM at 0x%llx (boot-protocol firmware)",
+			  U64(cell->flash.base), U64(cell->flash.size),
+			  U64(cell->flash_backing), U64(cell->flash_pa));
+	}
+	sb_printf(sb, "\n  entry     0x%llx, x0 = 0x%llx%s\n", U64(cell->entry),
+		  U64(cell->boot_arg), cell->firmware ? "" : " (its DTB)");
 	for (unsigned i = 0; i < cell->device_count; i++) {
 		const struct m_device *d = &cell->devices[i];
 

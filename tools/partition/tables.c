@@ -86,9 +86,16 @@ static unsigned collect(struct m_part *m, const struct m_cell *cell,
 	const uint64_t page = RUMKV_PAGE_SIZE;
 
 	for (unsigned i = 0; i < cell->mem_count; i++) {
+		map[n++] = (struct mapping){
+			cell->gmem[i].base, cell->mem[i].base,
+			cell->mem[i].size,
+			cell->guest_count != 0 ? "guest-address"
+					       : cell->mem_prop};
+	}
+	if (cell->flash_backing != 0) {
 		map[n++] =
-			(struct mapping){cell->mem[i].base, cell->mem[i].base,
-					 cell->mem[i].size, cell->mem_prop};
+			(struct mapping){cell->flash.base, cell->flash_pa,
+					 cell->flash_backing, "boot-protocol"};
 	}
 	for (unsigned i = 0; i < cell->device_count; i++) {
 		const struct m_device *d = &cell->devices[i];
@@ -119,7 +126,7 @@ static unsigned collect(struct m_part *m, const struct m_cell *cell,
 
 static void size_cell(struct m_part *m, struct m_cell *cell)
 {
-	unsigned max = cell->mem_count + cell->device_count * M_MAX_WINDOWS + 4;
+	unsigned max = cell->mem_count + cell->device_count * M_MAX_WINDOWS + 5;
 	struct mapping *map = AR_NEW(m->ar, struct mapping, max);
 	struct slots l2 = {AR_NEW(m->ar, struct m_range, max), 0};
 	struct slots l3 = {AR_NEW(m->ar, struct m_range, 2 * max), 0};
@@ -162,7 +169,8 @@ static void size_cell(struct m_part *m, struct m_cell *cell)
 void tables_size(struct m_part *m)
 {
 	for (unsigned i = 0; i < m->cell_count; i++) {
-		if (!(m->cells[i].broken & BROKEN(RUMKV_FIELD_MEMORY))) {
+		if (!(m->cells[i].broken & BROKEN(RUMKV_FIELD_MEMORY)) &&
+		    (m->cells[i].gmem != NULL || m->cells[i].mem_count == 0)) {
 			size_cell(m, &m->cells[i]);
 		}
 	}

@@ -190,7 +190,7 @@ Test(seed_dtb, cell_b_owns_two_cores_and_the_rtc_with_its_clock)
 		"/cpus",
 		"/cpus/cpu@0",
 		"/cpus/cpu@1",
-		"/memory@58000000",
+		"/memory@40000000",
 		"/psci",
 		"/intc@8000000",
 		"/timer",
@@ -204,6 +204,9 @@ Test(seed_dtb, cell_b_owns_two_cores_and_the_rtc_with_its_clock)
 	const void *fdt = cell_dtb(1);
 
 	expect_nodes(fdt, nodes);
+	/* At 0x58000000, seen at the board's RAM base. */
+	cr_expect_eq(reg(fdt, "/memory@40000000", 0, 0), 0x40000000);
+	cr_expect_eq(reg(fdt, "/memory@40000000", 0, 1), 0x4000000);
 	expect_common(fdt, 2, 0xb000000);
 	cr_expect_null(
 		fdt_getprop(fdt, node(fdt, "/chosen"), "bootargs", NULL));
@@ -224,7 +227,7 @@ Test(seed_dtb, cell_c_has_the_gpio_and_the_virtual_uart_as_console)
 		"/cpus",
 		"/cpus/cpu@0",
 		"/cpus/cpu@1",
-		"/memory@44000000",
+		"/memory@80000000",
 		"/psci",
 		"/intc@8000000",
 		"/timer",

@@ -21,12 +21,13 @@ static const struct rumkv_plan_cell *cell(unsigned i)
 	return &seed_plan.cells[i];
 }
 
+/* RAM at `base`, seen by the cell at `ipa`. */
 static void expect_ram(const struct rumkv_plan_cell *c, uint64_t base,
-		       uint64_t size)
+		       uint64_t ipa, uint64_t size)
 {
 	cr_assert_eq(c->mem_count, 1);
 	cr_expect_eq(c->mem[0].pa, base);
-	cr_expect_eq(c->mem[0].ipa, base);
+	cr_expect_eq(c->mem[0].ipa, ipa);
 	cr_expect_eq(c->mem[0].size, size);
 	cr_expect_eq(c->mem[0].kind, RUMKV_MEM_RAM);
 	cr_expect_eq(c->mem[0].access, RUMKV_MEM_RWX);
@@ -133,7 +134,8 @@ Test(seed_plan, cell_a)
 
 	cr_expect_str_eq(a->name, "A");
 	expect_cores(a, 0, 4);
-	expect_ram(a, 0x48000000, 0x10000000);
+	/* virtio-mmio does DMA without an IOMMU: seen where it is. */
+	expect_ram(a, 0x48000000, 0x48000000, 0x10000000);
 	/* The eight transports of one page, SPIs 40..47, custom right 16. */
 	cr_assert_eq(a->device_count, 8);
 	for (unsigned i = 0; i < 8; i++) {
@@ -169,15 +171,16 @@ Test(seed_plan, cell_b)
 
 	cr_expect_str_eq(b->name, "B");
 	expect_cores(b, 4, 2);
-	expect_ram(b, 0x58000000, 0x4000000);
+	/* No DMA without an IOMMU: seen at the board's RAM base. */
+	expect_ram(b, 0x58000000, 0x40000000, 0x4000000);
 	cr_expect_eq(b->device_count, 1);
 	expect_device(b, 0, "/pl031@9010000", 0x9010000, 0x1000, 34, 5,
 		      RUMKV_DMA_STOP_NONE);
 	cr_assert_eq(b->image_count, 2);
-	expect_image(b, 0, "hello.bin", 0x58000000, 0x1000);
-	expect_image(b, 1, "B.dtb", 0x5be00000, 0);
-	cr_expect_eq(b->entry_ipa, 0x58000000);
-	cr_expect_eq(b->boot_arg, 0x5be00000);
+	expect_image(b, 0, "hello.bin", 0x40000000, 0x1000);
+	expect_image(b, 1, "B.dtb", 0x43e00000, 0);
+	cr_expect_eq(b->entry_ipa, 0x40000000);
+	cr_expect_eq(b->boot_arg, 0x43e00000);
 	cr_expect_eq(b->initial_rights, RUMKV_RIGHT_CONSOLE | RUMKV_RIGHT_RTC);
 	cr_expect_eq(b->policy, RUMKV_POLICY_RESTART);
 	cr_expect_eq(b->restart_limit, 2);
@@ -191,14 +194,14 @@ Test(seed_plan, cell_c_placed_by_the_tool)
 	cr_expect_str_eq(c->name, "C");
 	expect_cores(c, 6, 2);
 	/* memory-size: the lowest free 2 MiB aligned 64 MiB, between
-	 * RumKV's region and cell A. */
-	expect_ram(c, 0x44000000, 0x4000000);
+	 * RumKV's region and cell A; seen at its guest-address. */
+	expect_ram(c, 0x44000000, 0x80000000, 0x4000000);
 	cr_expect_eq(c->device_count, 1);
 	expect_device(c, 0, "/pl061@9030000", 0x9030000, 0x1000, 39, 6,
 		      RUMKV_DMA_STOP_NONE);
-	expect_image(c, 0, "hello.bin", 0x44000000, 0x1000);
-	expect_image(c, 1, "C.dtb", 0x47e00000, 0);
-	cr_expect_eq(c->entry_ipa, 0x44000000);
+	expect_image(c, 0, "hello.bin", 0x80000000, 0x1000);
+	expect_image(c, 1, "C.dtb", 0x83e00000, 0);
+	cr_expect_eq(c->entry_ipa, 0x80000000);
 	cr_expect_eq(c->initial_rights, RUMKV_RIGHT_CONSOLE | RUMKV_RIGHT_GPIO);
 	cr_expect_eq(c->console, RUMKV_CONSOLE_HYPERCALL | RUMKV_CONSOLE_VUART |
 					 RUMKV_CONSOLE_INPUT);
