@@ -79,6 +79,12 @@ void rumkv_core_serve(struct rumkv_core *core)
 	if ((req & RUMKV_REQ_PARK) != 0) {
 		rumkv_core_park(core);
 	}
+	if ((req & RUMKV_REQ_END) != 0) {
+		struct rumkv_fault f = core->cell->pending_fault;
+
+		f.pc = port_core_guest_pc(core);
+		rumkv_cell_terminate(core, &f);
+	}
 }
 
 void rumkv_cell_post_and_wait(struct rumkv_cell *cell,

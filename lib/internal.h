@@ -68,6 +68,16 @@ void rumkv_cell_load_images(struct rumkv_cell *cell);
 RUMKV_NORETURN void rumkv_cell_violation(struct rumkv_core *core,
 					 uint32_t reason, const char *cause);
 
+/* ---- PCI functions (lib/pci.c) ---- */
+
+/* Programs a PCI function's BARs from the plan and turns on its memory
+ * decoding and bus mastering; -1 (said why) if the function is absent or
+ * its BARs are not what the plan says. Boot and restart. */
+int rumkv_pci_setup(const struct rumkv_plan_device *dev);
+
+/* Turns the function's memory decoding and bus mastering off. */
+void rumkv_pci_revoke(const struct rumkv_plan_device *dev);
+
 /* ---- pledges (lib/pledge.c) ---- */
 
 /* Narrows the calling core's cell to `keep`; a widening request ends the

@@ -137,6 +137,15 @@ int port_iommu_attach(struct rumkv_cell *cell, uint32_t stream);
  * completed or been aborted when it returns. Cell lock held. */
 void port_iommu_detach(struct rumkv_cell *cell, uint32_t stream);
 
+/* ---- PCI ---------------------------------------------------------------- */
+
+/* The 32-bit register at `offset` (a multiple of 4 below 4096) of the
+ * configuration space of PCI function `rid` (bus << 8 | device << 3 |
+ * function) behind the platform's host bridge (plan pci_ecam). Only
+ * called for functions the plan names. */
+uint32_t port_pci_config_read32(uint32_t rid, uint32_t offset);
+void port_pci_config_write32(uint32_t rid, uint32_t offset, uint32_t value);
+
 /* ---- Console ----------------------------------------------------------- */
 
 /* Writes raw bytes to the machine console and returns once they are in the

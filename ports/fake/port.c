@@ -278,6 +278,22 @@ void port_iommu_detach(struct rumkv_cell *cell, uint32_t stream)
 	record(FAKE_IOMMU_DETACH, NULL, cell, stream, 0);
 }
 
+uint32_t port_pci_config_read32(uint32_t rid, uint32_t offset)
+{
+	if (fake.pci_config != NULL) {
+		return fake.pci_config(rid, offset, false, 0);
+	}
+	return ~0u;
+}
+
+void port_pci_config_write32(uint32_t rid, uint32_t offset, uint32_t value)
+{
+	record(FAKE_PCI_WRITE, NULL, NULL, (uint64_t)rid << 32 | offset, value);
+	if (fake.pci_config != NULL) {
+		(void)fake.pci_config(rid, offset, true, value);
+	}
+}
+
 /* ---- time ---- */
 
 uint64_t port_counter_read(void)

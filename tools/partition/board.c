@@ -216,5 +216,7 @@ bool board_read(struct m_part *m)
 	ok = read_ram(m);
 	ok = read_cores(m) && ok;
 	ok = read_gic(m) && ok;
-	return read_timer(m) && ok;
+	ok = read_timer(m) && ok;
+	pci_board_read(m);
+	return ok;
 }

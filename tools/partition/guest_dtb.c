@@ -412,6 +412,9 @@ static void write_tree(struct gdt *g, unsigned index)
 	write_psci_gic_timer(g);
 	write_hypervisor(g, index);
 	for (unsigned i = 0; i < cell->device_count; i++) {
+		if (cell->devices[i].node < 0) {
+			continue; /* a PCI function: no board node */
+		}
 		copy_subtree(g, cell->devices[i].node,
 			     (int)cell->devices[i].right);
 	}
