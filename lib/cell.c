@@ -211,6 +211,7 @@ static void cell_reset(struct rumkv_cell *cell)
 		}
 	}
 	__atomic_store_n(&cell->fault_pending, 0u, __ATOMIC_RELEASE);
+	rumkv_memset(cell->pci_sizing, 0, sizeof(cell->pci_sizing));
 	rumkv_cell_load_images(cell);
 }
 

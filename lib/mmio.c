@@ -13,9 +13,15 @@ int rumkv_mmio_emulate(struct rumkv_core *core, struct rumkv_mmio_access *acc)
 {
 	const struct rumkv_plan_cell *pc = core->cell->plan;
 
+	const struct rumkv_plan_mmio *ecam =
+		&rumkv_machine.plan->platform.pci_ecam;
+
 	if ((pc->console & RUMKV_CONSOLE_VUART) != 0 &&
 	    acc->ipa - pc->vuart_ipa < RUMKV_PAGE_SIZE) {
 		return rumkv_vuart_access(core, acc);
+	}
+	if (acc->ipa - ecam->pa < ecam->size && rumkv_cell_has_pci(pc)) {
+		return rumkv_pci_config_access(core, acc);
 	}
 	return RUMKV_ENOENT;
 }

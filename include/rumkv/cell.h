@@ -25,6 +25,9 @@
 #include <rumkv/types.h>
 
 #define RUMKV_CONSOLE_LINE_MAX 120u
+/* PCI functions are a cell's devices 0..RUMKV_CELL_PCI_MAX-1 at most
+ * (the partition tool's limit on devices). */
+#define RUMKV_CELL_PCI_MAX 64u
 
 /* What a physical core is doing. */
 enum rumkv_core_state {
@@ -118,6 +121,9 @@ struct rumkv_cell {
 	 * requests. */
 	uint32_t fault_pending;
 	struct rumkv_fault pending_fault;
+	/* Per PCI function (device index), the BARs the cell is sizing
+	 * through its virtual ECAM (lib/pci.c); atomic. */
+	uint8_t pci_sizing[RUMKV_CELL_PCI_MAX];
 	struct port_cell arch;
 };
 

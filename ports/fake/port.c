@@ -278,19 +278,21 @@ void port_iommu_detach(struct rumkv_cell *cell, uint32_t stream)
 	record(FAKE_IOMMU_DETACH, NULL, cell, stream, 0);
 }
 
-uint32_t port_pci_config_read32(uint32_t rid, uint32_t offset)
+uint32_t port_pci_config_read(uint32_t rid, uint32_t offset, uint32_t size)
 {
 	if (fake.pci_config != NULL) {
-		return fake.pci_config(rid, offset, false, 0);
+		return fake.pci_config(rid, offset, size, false, 0);
 	}
-	return ~0u;
+	return size == 4 ? ~0u : (1u << (8 * size)) - 1;
 }
 
-void port_pci_config_write32(uint32_t rid, uint32_t offset, uint32_t value)
+void port_pci_config_write(uint32_t rid, uint32_t offset, uint32_t size,
+			   uint32_t value)
 {
-	record(FAKE_PCI_WRITE, NULL, NULL, (uint64_t)rid << 32 | offset, value);
+	record(FAKE_PCI_WRITE, NULL, NULL,
+	       (uint64_t)rid << 32 | (uint64_t)size << 16 | offset, value);
 	if (fake.pci_config != NULL) {
-		(void)fake.pci_config(rid, offset, true, value);
+		(void)fake.pci_config(rid, offset, size, true, value);
 	}
 }
 

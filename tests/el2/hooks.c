@@ -347,17 +347,20 @@ void aarch64_iommu_serve(void)
 
 /* ---- PCI (no function in the EL2 harness's plans) ---- */
 
-uint32_t port_pci_config_read32(uint32_t rid, uint32_t offset)
+uint32_t port_pci_config_read(uint32_t rid, uint32_t offset, uint32_t size)
 {
 	(void)rid;
 	(void)offset;
+	(void)size;
 	return ~0u;
 }
 
-void port_pci_config_write32(uint32_t rid, uint32_t offset, uint32_t value)
+void port_pci_config_write(uint32_t rid, uint32_t offset, uint32_t size,
+			   uint32_t value)
 {
 	(void)rid;
 	(void)offset;
+	(void)size;
 	(void)value;
 }
 

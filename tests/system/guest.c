@@ -57,6 +57,11 @@
  *   test=edu-pledge starts a DMA of the edu device (bar=) into its own RAM,
  *                   pledges the device away while it is in flight, checks
  *                   that none of it landed, and reads the device again
+ *   test=pci-enum   after wait= ms, scans bus 0 of its virtual ECAM (ecam=),
+ *                   prints the functions it finds, tries to move and size
+ *                   its own function's (own=) BAR 0, sets every command
+ *                   bit, writes to function other='s registers, and does
+ *                   a DMA round trip with its edu (bar=)
  *   test=dma-victim fills 4 KiB at addr= with a pattern and checks it
  *                   every 50 ms for ms= milliseconds
  */
@@ -920,6 +925,81 @@ static void test_edu_pledge(void)
 		*(volatile uint32_t *)(bar + EDU_ID));
 }
 
+static volatile uint32_t *pci_reg(uint64_t ecam, uint64_t rid, uint32_t off)
+{
+	return (volatile uint32_t *)(ecam + (rid << 12) + off);
+}
+
+static void pci_scan(uint64_t ecam)
+{
+	unsigned found = 0;
+
+	for (uint64_t dev = 0; dev < 32; dev++) {
+		for (uint64_t fn = 0; fn < 8; fn++) {
+			uint32_t id = *pci_reg(ecam, dev << 3 | fn, 0);
+			uint32_t hdr = *pci_reg(ecam, dev << 3 | fn, 0x0c);
+
+			if ((id & 0xffff) == 0xffff) {
+				if (fn == 0) {
+					break;
+				}
+				continue;
+			}
+			found++;
+			gprintf("found pci 00:%02x.%x id %04x:%04x\n",
+				(unsigned)dev, (unsigned)fn, id & 0xffff,
+				id >> 16);
+			if (fn == 0 && (hdr & (0x80u << 16)) == 0) {
+				break;
+			}
+		}
+	}
+	gprintf("bus 0: %u functions\n", found);
+}
+
+static void test_pci_enum(void)
+{
+	uint64_t ecam = arg_or("ecam", 0);
+	uint64_t own = arg_or("own", 0);
+	uint64_t other = arg_or("other", 0);
+	uint64_t bar = arg_or("bar", 0);
+	volatile uint32_t *bar0 = pci_reg(ecam, own, 0x10);
+	volatile uint16_t *cmd =
+		(volatile uint16_t *)(uintptr_t)pci_reg(ecam, own, 4);
+	unsigned bad = 0;
+	bool ok;
+
+	sleep_ms(arg_or("wait", 0));
+	pci_scan(ecam);
+	gprintf("own BAR0 0x%x, command 0x%x\n", *bar0, *cmd);
+	*bar0 = 0x20000000;
+	gprintf("own BAR0 after writing 0x20000000: 0x%x\n", *bar0);
+	*bar0 = ~0u;
+	gprintf("own BAR0 size mask 0x%x\n", *bar0);
+	*bar0 = 0x10000000;
+	gprintf("own BAR0 after sizing 0x%x\n", *bar0);
+	*cmd = 0xffff;
+	gprintf("own command after writing 0xffff: 0x%x\n", *cmd);
+	*cmd = 0x6;
+	if (other != 0) {
+		*(volatile uint16_t *)(uintptr_t)pci_reg(ecam, other, 4) = 0;
+		*pci_reg(ecam, other, 0x10) = 0x10000000;
+		gprintf("other function id after writes: 0x%x\n",
+			*pci_reg(ecam, other, 0));
+	}
+	for (unsigned i = 0; i < sizeof(dma_src); i++) {
+		dma_src[i] = (uint8_t)(i * 3 + 1);
+		dma_dst[i] = 0;
+	}
+	ok = edu_dma(bar, (uint64_t)dma_src, EDU_BUFFER, sizeof(dma_src), 0) &&
+	     edu_dma(bar, EDU_BUFFER, (uint64_t)dma_dst, sizeof(dma_dst),
+		     EDU_DMA_TO_RAM);
+	for (unsigned i = 0; i < sizeof(dma_dst); i++) {
+		bad += dma_dst[i] != dma_src[i];
+	}
+	gprintf("DMA round trip: %s\n", ok && bad == 0 ? "ok" : "FAILED");
+}
+
 static uint8_t victim_byte(uint64_t i)
 {
 	return (uint8_t)(i * 29 + 5);
@@ -983,6 +1063,8 @@ static void run_test(const char *test, unsigned vcores)
 		test_edu_dma();
 	} else if (str_is(test, "edu-pledge")) {
 		test_edu_pledge();
+	} else if (str_is(test, "pci-enum")) {
+		test_pci_enum();
 	} else if (str_is(test, "dma-victim")) {
 		test_dma_victim();
 	} else if (str_is(test, "rtc-owner")) {
