@@ -258,6 +258,45 @@ static void read_bars(struct m_part *m, struct m_cell *cell)
 	}
 }
 
+/* The INTID of INTA of function `rid`, through the host bridge's
+ * interrupt-map (and its mask) to the GIC; 0 if it maps nowhere. */
+static uint32_t inta_intid(struct m_part *m, uint32_t rid)
+{
+	int node = m->board.pci_node;
+	int len;
+	int mlen;
+	const fdt32_t *map = fdt_getprop(m->fdt, node, "interrupt-map", &len);
+	const fdt32_t *mask =
+		fdt_getprop(m->fdt, node, "interrupt-map-mask", &mlen);
+	const uint32_t key[4] = {rid << 8, 0, 0, 1}; /* phys.hi, mid, lo, pin */
+	uint32_t gic_ac = 0;
+	int at = 0;
+
+	if (map == NULL || mask == NULL || mlen != 16) {
+		return 0;
+	}
+	(void)fu_u32(m->fdt, m->board.gic_node, "#address-cells", &gic_ac);
+	while ((at + 4 + 1 + (int)gic_ac + 3) * 4 <= len) {
+		const fdt32_t *e = map + at;
+		bool match = true;
+		uint32_t intid;
+
+		for (int i = 0; i < 4; i++) {
+			match &= (key[i] & fdt32_ld(mask + i)) ==
+				 fdt32_ld(e + i);
+		}
+		if (fdt32_ld(e + 4) != m->board.gic_phandle) {
+			return 0; /* not to the GIC: not understood */
+		}
+		if (match && board_intid(fdt32_ld(e + 5 + gic_ac),
+					 fdt32_ld(e + 6 + gic_ac), &intid)) {
+			return intid;
+		}
+		at += 4 + 1 + (int)gic_ac + 3;
+	}
+	return 0;
+}
+
 /* Turns requester ID `rid` into a device of the cell. */
 static bool add_function(struct m_part *m, struct m_cell *cell, uint32_t bus,
 			 uint32_t devn, uint32_t fn, struct m_device *dev)
@@ -301,6 +340,10 @@ static bool add_function(struct m_part *m, struct m_cell *cell, uint32_t bus,
 	}
 	dev->streams[0] = b->pci_stream_base + (rid - b->pci_rid_base);
 	dev->stream_count = 1;
+	/* Its legacy interrupt (INTA): the cell owns the line, so no other
+	 * cell may have a function on it. */
+	dev->irqs[0] = inta_intid(m, rid);
+	dev->irq_count = dev->irqs[0] != 0;
 	dev->dma_stop = RUMKV_DMA_STOP_IOMMU;
 	return true;
 }
