@@ -156,10 +156,10 @@ bar_at(const struct rumkv_plan_device *dev, uint32_t off, bool *high)
 	for (uint32_t b = 0; b < dev->bar_count; b++) {
 		uint32_t lo = PCI_BAR0 + 4 * dev->bars[b].index;
 
+		*high = off == lo + 4;
 		if (off == lo ||
-		    (off == lo + 4 &&
-		     dev->bars[b].pa + dev->bars[b].size > (1ull << 32))) {
-			*high = off != lo;
+		    (*high && (port_pci_config_read(dev->pci_rid, lo, 4) &
+			       7u) == PCI_BAR_64)) {
 			return &dev->bars[b];
 		}
 	}
