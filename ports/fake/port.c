@@ -200,7 +200,10 @@ void port_core_kick(struct rumkv_core *target)
 
 	record(FAKE_KICK, target, NULL, req, 0);
 	target->arch.kicks++;
-	/* The target traps at once and serves what was posted to it. */
+	/* The target traps at once and serves what was posted to it; an end
+	 * request stays posted for the test to serve on the target
+	 * (rumkv_core_serve under fake_run), since it ends the cell there. */
+	req &= ~RUMKV_REQ_END;
 	if ((req & RUMKV_REQ_SYNC_IRQS) != 0) {
 		port_irq_sync(target);
 	}
