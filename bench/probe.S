@@ -93,7 +93,8 @@ probe_cycles_offset:
  * The probe's EL1 vector table, installed only while interrupt latency is
  * measured. Its IRQ entry (current EL, SP_EL1) reads the cycle counter
  * as its second instruction and the virtual counter as its third, then
- * calls probe_irq(cycles, ticks) with the caller-saved registers saved.
+ * calls probe_irq(cycles, ticks) with the caller-saved registers saved
+ * (probe_vectors_ticks: zero for the cycles).
  * Every other entry is the runtime's (examples/guests/vectors.S).
  */
 .macro runtime_vector off
@@ -101,10 +102,13 @@ probe_cycles_offset:
 	b	guest_vectors + \off
 .endm
 
-	.section .text.probe_vectors, "ax"
+/* A table: its IRQ entry's second instruction is `cycles`, which puts
+ * the cycle counter in x0 (or zero). */
+.macro probe_table name, cycles:vararg
+	.section .text.\name, "ax"
 	.balign 2048
-	.global probe_vectors
-probe_vectors:
+	.global \name
+\name:
 	runtime_vector 0x000
 	runtime_vector 0x080
 	runtime_vector 0x100
@@ -112,7 +116,7 @@ probe_vectors:
 	runtime_vector 0x200
 	.org	0x280
 	stp	x0, x1, [sp, #-16]!
-	mrs	x0, pmccntr_el0
+	\cycles
 	mrs	x1, cntvct_el0
 	b	probe_irq_entry
 	runtime_vector 0x300
@@ -126,7 +130,15 @@ probe_vectors:
 	runtime_vector 0x700
 	runtime_vector 0x780
 	.org	0x800
+.endm
 
+	probe_table probe_vectors, mrs x0, pmccntr_el0
+/* The same without the cycle counter read: the interference benchmark's,
+ * which counts ticks only (under -icount the cycle counter stands still
+ * while every core sleeps). */
+	probe_table probe_vectors_ticks, mov x0, xzr
+
+	.text
 probe_irq_entry:
 	stp	x2, x3, [sp, #-16]!
 	stp	x4, x5, [sp, #-16]!

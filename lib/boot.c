@@ -239,12 +239,6 @@ RUMKV_BOOT int rumkv_cell_build(struct rumkv_cell *cell)
 			err = map_device(cell, &pc->devices[i]);
 		}
 	}
-	if (err == 0 && (pc->console & RUMKV_CONSOLE_INPUT) != 0) {
-		/* The machine console's input interrupt follows the cell
-		 * that takes input; the cell enables it through its
-		 * emulated UART's interrupt, which has the same number. */
-		err = port_irq_assign(cell, plan->platform.uart_irq);
-	}
 	if (err == 0) {
 		err = rumkv_pt_map(&cell->stage2, pc->status_page_ipa,
 				   port_virt_to_phys(plan->status_page).pa,
@@ -420,6 +414,7 @@ RUMKV_BOOT void rumkv_boot(const struct rumkv_plan *plan)
 	print_summary(plan);
 
 	self = port_core_self();
+	rumkv_console_start(self);
 	start_other_cores(plan, self);
 	boot_finish(self);
 }

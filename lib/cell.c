@@ -30,27 +30,6 @@ static void mmio_pages(const struct rumkv_plan_mmio *w, uint64_t *base,
 	*size = end - *base;
 }
 
-bool rumkv_cell_owns_irq(const struct rumkv_cell *cell, uint32_t intid)
-{
-	const struct rumkv_plan_cell *pc = cell->plan;
-	uint32_t d;
-	uint32_t i;
-
-	for (d = 0; d < pc->device_count; d++) {
-		const struct rumkv_plan_device *dev = &pc->devices[d];
-
-		if ((cell->rights & right_bit(dev->right)) == 0) {
-			continue;
-		}
-		for (i = 0; i < dev->irq_count; i++) {
-			if (dev->irqs[i] == intid) {
-				return true;
-			}
-		}
-	}
-	return false;
-}
-
 /* Stops a revoked device's DMA before its memory could be reused. */
 static void device_stop_dma(struct rumkv_cell *cell,
 			    const struct rumkv_plan_device *dev)

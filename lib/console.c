@@ -11,10 +11,21 @@
  * could drive the user's terminal (escape sequences, carriage returns,
  * other controls) are dropped or shown as '.'.
  *
- * The cell that takes console input is interactive: its unfinished line
- * (a shell prompt, the echo of what the user types) is shown as it grows.
- * Any other output first ends that partial line and then draws it again
- * below, so it always stays the last line on the screen.
+ * Input goes to one cell at a time, the focus: one of the cells whose
+ * emulated UART takes input (RUMKV_CONSOLE_INPUT), the first at boot.
+ * SWITCH_PRESSES presses of SWITCH_KEY in a row move it to the next such
+ * cell that still holds its console right (see docs/architecture.md, "The
+ * console"); fewer are held back and then passed on with the next key,
+ * so the sequence may arrive split over any number of interrupts. The
+ * focus stays on a cell that restarts and moves on from a cell that ends
+ * for good or pledges its console away. The port routes the console
+ * UART's interrupt to the focus's first core (port_console_input_route).
+ *
+ * The focused cell is interactive: its unfinished line (a shell prompt,
+ * the echo of what the user types) is shown as it grows. Any other output
+ * first ends that partial line and then draws it again below, so it
+ * always stays the last line on the screen. Every other cell's output is
+ * printed as it comes, whole lines, tagged: focus never holds it back.
  *
  * Each cell has a budget of console bytes (see docs/architecture.md,
  * "Console budget"): a burst of BUDGET_BURST_S seconds' worth at once,
@@ -38,9 +49,18 @@
 #define REPORT_COST 4096u  /* a RumKV line about a cell: a second's worth */
 #define SUMMARY_COST 112u  /* at most, "rumkv: " and "\n" included */
 
+#define SWITCH_KEY '\035' /* Ctrl-] */
+#define SWITCH_PRESSES 3u
+
 /* The partial line being shown live, and its cell's name. Console lock. */
 static struct rumkv_line *open_line;
 static const char *open_name;
+
+/* The cell that takes input (NULL: none does), and how many SWITCH_KEYs
+ * in a row were held back. Console lock; focus is also read atomically
+ * without it (rumkv_console_takes_input). */
+static struct rumkv_cell *focus;
+static uint32_t switch_held;
 
 static uint32_t str_len(const char *s)
 {
@@ -298,8 +318,7 @@ void rumkv_console_vuart_put(struct rumkv_core *core, char c)
 	rumkv_lock(core, &rumkv_machine.console_lock);
 	if (line_add(line, c)) {
 		line_emit(cell, line);
-	} else if ((cell->plan->console & RUMKV_CONSOLE_INPUT) != 0 &&
-		   line->len != line->shown) {
+	} else if (focus == cell && line->len != line->shown) {
 		line_show(cell, line);
 	}
 	rumkv_unlock(&rumkv_machine.console_lock);
@@ -334,6 +353,155 @@ static void vuart_line_clear(struct rumkv_cell *cell)
 	line->esc = 0;
 }
 
+/* ---- input focus ---- */
+
+/* May `cell` take the focus? A restarting cell may: it gets its console
+ * back. Read without the cell's lock: a stale answer only picks a cell
+ * that is just ending, which then passes the focus on itself. */
+static bool focus_candidate(const struct rumkv_cell *cell)
+{
+	uint32_t state = __atomic_load_n(&cell->state, __ATOMIC_RELAXED);
+	uint64_t rights = __atomic_load_n(&cell->rights, __ATOMIC_RELAXED);
+
+	return (cell->plan->console & RUMKV_CONSOLE_INPUT) != 0 &&
+	       state != RUMKV_CELL_TERMINATED &&
+	       (state == RUMKV_CELL_RESTARTING ||
+		(rights & RUMKV_RIGHT_CONSOLE) != 0);
+}
+
+/* The next candidate after `from` (NULL: from the first cell) in index
+ * order, wrapping; `from` itself if no other cell is one. */
+static struct rumkv_cell *focus_next(struct rumkv_cell *from)
+{
+	const struct rumkv_plan *plan = rumkv_machine.plan;
+	uint32_t n = plan->cell_count;
+	uint32_t start = from == NULL ? n - 1 : from->index;
+	uint32_t i;
+
+	for (i = 1; i <= n; i++) {
+		struct rumkv_cell *c = &plan->cell_state[(start + i) % n];
+
+		if (focus_candidate(c)) {
+			return c;
+		}
+	}
+	return from;
+}
+
+/* Gives the input to `to`, says so, and shows its unfinished line live.
+ * Console lock held. */
+static void focus_set(struct rumkv_cell *to)
+{
+	char text[96];
+	size_t n;
+
+	if (open_line != NULL && focus != NULL &&
+	    open_line == &focus->vuart.line) {
+		/* It is printed whole once it is complete. */
+		port_console_write("\n", 1);
+		open_line->shown = 0;
+		open_line = NULL;
+	}
+	__atomic_store_n(&focus, to, __ATOMIC_RELEASE);
+	switch_held = 0;
+	port_console_input_route(rumkv_cell_core(to, 0));
+	n = rumkv_snprintf(text, sizeof(text),
+			   "console input: cell %s (Ctrl-] 3 times: next cell)",
+			   to->plan->name);
+	log_line(text, n);
+	if (to->vuart.line.len != 0) {
+		line_show(to, &to->vuart.line);
+	}
+}
+
+/* `cell` can no longer take input: the focus, if it has it, moves on to
+ * the next candidate (it stays if there is none: input is dropped). */
+static void focus_leave(struct rumkv_core *self, struct rumkv_cell *cell)
+{
+	rumkv_lock(self, &rumkv_machine.console_lock);
+	if (focus == cell) {
+		struct rumkv_cell *next = focus_next(cell);
+
+		if (next != cell) {
+			focus_set(next);
+		}
+	}
+	rumkv_unlock(&rumkv_machine.console_lock);
+}
+
+RUMKV_BOOT void rumkv_console_start(struct rumkv_core *self)
+{
+	struct rumkv_cell *first = focus_next(NULL);
+
+	/* No cell takes input: the UART's interrupt stays off. */
+	if (first == NULL) {
+		return;
+	}
+	rumkv_lock(self, &rumkv_machine.console_lock);
+	focus_set(first);
+	rumkv_unlock(&rumkv_machine.console_lock);
+}
+
+bool rumkv_console_takes_input(const struct rumkv_core *core)
+{
+	return core->cell != NULL &&
+	       __atomic_load_n(&focus, __ATOMIC_ACQUIRE) == core->cell;
+}
+
+/* After the focus left `cell`: says how much input it dropped. */
+static void report_input_drops(struct rumkv_core *self, struct rumkv_cell *cell)
+{
+	uint32_t dropped = rumkv_vuart_take_drops(self, cell);
+
+	if (dropped != 0) {
+		rumkv_cell_log(cell,
+			       "cell %s: its UART's receive FIFO was full: %u "
+			       "bytes of input dropped",
+			       cell->plan->name, dropped);
+	}
+}
+
+void rumkv_console_input(struct rumkv_core *core, char c)
+{
+	struct rumkv_cell *to;
+	struct rumkv_cell *left = NULL;
+	uint32_t held = 0;
+	uint32_t i;
+
+	rumkv_lock(core, &rumkv_machine.console_lock);
+	to = focus;
+	if (c == SWITCH_KEY && switch_held + 1 < SWITCH_PRESSES) {
+		switch_held++;
+		to = NULL;
+	} else if (c == SWITCH_KEY) {
+		left = focus;
+		to = focus_next(focus);
+		if (to != NULL) {
+			focus_set(to);
+		}
+		switch_held = 0;
+		to = NULL;
+	} else {
+		held = switch_held;
+		switch_held = 0;
+	}
+	rumkv_unlock(&rumkv_machine.console_lock);
+	if (left != NULL) {
+		report_input_drops(core, left);
+	}
+	if (to == NULL) {
+		return;
+	}
+	/* The keys held back were not a switch after all: they go first.
+	 * held < SWITCH_PRESSES. */
+	for (i = 0; i < held; i++) {
+		(void)rumkv_vuart_receive(core, to, SWITCH_KEY);
+	}
+	if (rumkv_vuart_receive(core, to, c)) {
+		report_input_drops(core, to);
+	}
+}
+
 /* Closes or opens the cell's console output and input. Cell lock held. */
 static void console_set(struct rumkv_core *self, struct rumkv_cell *cell,
 			bool closed)
@@ -347,10 +515,11 @@ static void console_set(struct rumkv_core *self, struct rumkv_cell *cell,
 
 void rumkv_console_revoke(struct rumkv_core *self, struct rumkv_cell *cell)
 {
-	if ((cell->plan->console & RUMKV_CONSOLE_INPUT) != 0) {
-		port_irq_revoke(cell, rumkv_machine.plan->platform.uart_irq);
-	}
 	console_set(self, cell, true);
+	/* A restarting cell keeps the focus: its new run takes the input. */
+	if (cell->state != RUMKV_CELL_RESTARTING) {
+		focus_leave(self, cell);
+	}
 }
 
 void rumkv_console_reset(struct rumkv_cell *cell)
@@ -360,9 +529,9 @@ void rumkv_console_reset(struct rumkv_cell *cell)
 	/* The budget and its drop counts stay: a restart is no way to a
 	 * fresh budget. */
 	console_set(port_core_self(), cell, closed);
-	if (!closed && (cell->plan->console & RUMKV_CONSOLE_INPUT) != 0) {
-		(void)port_irq_assign(cell,
-				      rumkv_machine.plan->platform.uart_irq);
+	if (closed) {
+		/* Its initial rights lack the console: it takes no input. */
+		focus_leave(port_core_self(), cell);
 	}
 }
 

@@ -39,7 +39,11 @@ static void hc_console_write(struct rumkv_core *core, uint64_t r[8])
 {
 	uint64_t n = r[1];
 
-	if ((core->cell->rights & RUMKV_RIGHT_CONSOLE) == 0) {
+	/* Another core of the cell may be pledging (it stores atomically);
+	 * a write that passes here prints nothing once the pledge closed
+	 * the console (rumkv_console_revoke, under the console lock). */
+	if ((__atomic_load_n(&core->cell->rights, __ATOMIC_RELAXED) &
+	     RUMKV_RIGHT_CONSOLE) == 0) {
 		rumkv_cell_violation(core, RUMKV_REASON_RIGHT_REVOKED,
 				     "console write after pledging the "
 				     "console away");

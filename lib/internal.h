@@ -99,7 +99,7 @@ void rumkv_pledge(struct rumkv_core *core, uint64_t keep);
 void rumkv_console_put(struct rumkv_core *core, const char *s, size_t len);
 
 /* A byte the cell wrote to its emulated UART: added to the cell's UART
- * line, which is shown as it grows if the cell takes console input. */
+ * line, which is shown as it grows if the cell has the input focus. */
 void rumkv_console_vuart_put(struct rumkv_core *core, char c);
 
 /* Sends the core's unfinished hypercall line, if any. */
@@ -108,18 +108,22 @@ void rumkv_console_flush(struct rumkv_core *core);
 /* Ends `line` of self's cell: its unfinished part goes out as a line. */
 void rumkv_console_line_close(struct rumkv_core *self, struct rumkv_line *line);
 
-/* The cell loses RUMKV_RIGHT_CONSOLE (a pledge, or its end): the console
- * input interrupt is taken away, the emulated UART is cleared and takes
- * no more input, and nothing more of the cell is printed, not even a
- * write already past its rights check. Cell lock held, on a core of the
+/* The cell loses RUMKV_RIGHT_CONSOLE (a pledge, or its end): the emulated
+ * UART is cleared and takes no more input, the input focus moves on
+ * unless the cell is restarting, and nothing more of the cell is printed, not
+ * even a write already past its rights check. Cell lock held, on a core of the
  * cell, before the cell's cores are made to drop revoked interrupts. */
 void rumkv_console_revoke(struct rumkv_core *self, struct rumkv_cell *cell);
 
 /* A restart, with the cell's initial rights back: the emulated UART is
  * reset (registers, receive FIFO, line) and, with the console right, the
- * console opens again and the input interrupt comes back. The console
+ * console opens again (if the cell had the focus, it keeps it). The console
  * budget is kept. Cell lock held, on the calling core. */
 void rumkv_console_reset(struct rumkv_cell *cell);
+
+/* Boot: gives the input focus to the first cell that takes input and
+ * routes the console's input interrupt to it. */
+void rumkv_console_start(struct rumkv_core *self);
 
 /* One line from RumKV itself, "rumkv: " + the formatted text. */
 void rumkv_log(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
@@ -132,6 +136,17 @@ void rumkv_cell_log(struct rumkv_cell *cell, const char *fmt, ...)
 
 /* ---- emulated UART (lib/vuart.c) ---- */
 int rumkv_vuart_access(struct rumkv_core *core, struct rumkv_mmio_access *acc);
+
+/* A byte of input for `cell`'s UART, received on `core` (any core: the
+ * UART lock is taken). Raises the UART's interrupt if `core` runs the
+ * cell. True if it ended a run of dropped bytes (rumkv_vuart_take_drops
+ * tells how many). */
+bool rumkv_vuart_receive(struct rumkv_core *core, struct rumkv_cell *cell,
+			 char c);
+
+/* The input bytes the cell's UART dropped since last asked (FIFO full). */
+uint32_t rumkv_vuart_take_drops(struct rumkv_core *self,
+				struct rumkv_cell *cell);
 
 /* Clears every register and the receive FIFO of the cell's UART;
  * `closed`: it takes no more input. Cell lock held. */

@@ -1003,15 +1003,6 @@ static void check_console(struct check *ck, int c)
 	if ((console & RUMKV_CONSOLE_VUART) != 0) {
 		check_vuart(ck, c);
 	}
-	for (int o = 0; (console & RUMKV_CONSOLE_INPUT) != 0 && o < c; o++) {
-		if ((p->cells[o].console & RUMKV_CONSOLE_INPUT) != 0) {
-			collide(ck, c, RUMKV_FIELD_CONSOLE, -1, o, -1,
-				"console input already goes to cell %s: only "
-				"one cell can have it",
-				cell_name(p, o));
-			return;
-		}
-	}
 }
 
 static void check_status_page(struct check *ck, int c)

@@ -2,18 +2,22 @@
 /*
  * An emulated Arm PL011 for cells that run unmodified kernels (Linux's
  * amba-pl011 driver). What the cell writes becomes its console lines,
- * tagged like every other cell's; the machine's console input goes to the
- * one cell the partition names for it.
+ * tagged like every other cell's. Every cell whose partition asks for one
+ * has its own; the machine's console input goes to the one in focus
+ * (lib/console.c), whether the guest polls the receive FIFO or takes the
+ * receive interrupt.
  *
  * The model is a PL011 whose transmitter is never busy: the TX FIFO is
  * always empty, so a driver never waits and never needs the TX interrupt
  * (TXRIS reads 1, as a real PL011 below its FIFO level does). Received
- * bytes wait in a small FIFO; the receive interrupt is level-triggered on
- * "FIFO not empty" and re-raised whenever a register access or new input
- * leaves it asserted. Baud rate, line control and DMA registers keep what
- * is written and do nothing.
+ * bytes wait in a small FIFO (what finds it full is dropped and counted:
+ * a cell that never reads holds up nobody); the receive interrupt is
+ * level-triggered on "FIFO not empty" and re-raised whenever a register access
+ * or new input leaves it asserted. Baud rate, line control and DMA registers
+ * keep what is written and do nothing.
  *
- * The cell's cores and the core that takes console input share the
+ * The cell's cores and the core that takes console input (the cell's
+ * first core, or for a moment another as the focus moves) share the
  * registers and the receive FIFO under the UART's lock; what the cell
  * writes goes to its console line under the console lock (lib/console.c).
  * The two locks are never held together.
@@ -139,32 +143,52 @@ void rumkv_vuart_clear(struct rumkv_core *self, struct rumkv_cell *cell,
 	rumkv_memset(u->rx, 0, sizeof(u->rx));
 	u->rx_head = 0;
 	u->rx_count = 0;
+	u->rx_dropped = 0;
 	u->closed = closed;
 	rumkv_unlock(&u->lock);
 }
 
-void rumkv_console_input(struct rumkv_core *core, char c)
+bool rumkv_vuart_receive(struct rumkv_core *core, struct rumkv_cell *cell,
+			 char c)
 {
-	struct rumkv_cell *cell = core->cell;
-	struct rumkv_vuart *u;
-	bool raise;
+	struct rumkv_vuart *u = &cell->vuart;
+	bool raise = false;
+	bool drops_ended = false;
 
-	/* Input belongs to the cell the partition gave it to, which is the
-	 * cell on this core (the UART interrupt is routed there), while it
-	 * holds the console right. */
-	if (cell == NULL || (cell->plan->console & RUMKV_CONSOLE_INPUT) == 0) {
-		return;
-	}
-	u = &cell->vuart;
 	rumkv_lock(core, &u->lock);
-	if (!u->closed && u->rx_count < RUMKV_VUART_RX_SIZE) {
+	if (u->closed) {
+		/* Ended, or pledged its console away: nobody reads it. */
+	} else if (u->rx_count < RUMKV_VUART_RX_SIZE) {
 		u->rx[(u->rx_head + u->rx_count) % RUMKV_VUART_RX_SIZE] =
 			(uint8_t)c;
 		u->rx_count++;
+		drops_ended = u->rx_dropped != 0;
+		raise = vuart_irq_level(u);
+	} else if (u->rx_dropped < UINT32_MAX) {
+		u->rx_dropped++;
 	}
-	raise = !u->closed && vuart_irq_level(u);
 	rumkv_unlock(&u->lock);
-	if (raise) {
+	/* Only on a core of the cell that runs it: a virtual interrupt
+	 * goes into this core's own list registers. Elsewhere (input that
+	 * reached another core as the focus moved, or a parked core), the
+	 * byte waits in the FIFO: a polling guest finds it, and the next
+	 * access of the UART raises the interrupt. */
+	if (raise && core->cell == cell &&
+	    core_state(core) == RUMKV_CORE_RUNNING) {
 		port_virq_raise(core, rumkv_machine.plan->platform.uart_irq);
 	}
+	return drops_ended;
+}
+
+uint32_t rumkv_vuart_take_drops(struct rumkv_core *self,
+				struct rumkv_cell *cell)
+{
+	struct rumkv_vuart *u = &cell->vuart;
+	uint32_t n;
+
+	rumkv_lock(self, &u->lock);
+	n = u->rx_dropped;
+	u->rx_dropped = 0;
+	rumkv_unlock(&u->lock);
+	return n;
 }

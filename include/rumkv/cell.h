@@ -73,6 +73,7 @@ struct rumkv_vuart {
 	uint32_t regs[0x4c / 4]; /* the plain read/write registers */
 	uint32_t rx_head;
 	uint32_t rx_count;
+	uint32_t rx_dropped; /* input bytes that found the FIFO full */
 	uint8_t rx[RUMKV_VUART_RX_SIZE];
 };
 
@@ -179,8 +180,15 @@ void rumkv_cell_fault_async(struct rumkv_cell *cell,
  * RUMKV_ENOENT: no model there (the port then reports a violation). */
 int rumkv_mmio_emulate(struct rumkv_core *core, struct rumkv_mmio_access *acc);
 
-/* A byte of machine console input arrived on this core (the port routes
- * the UART's interrupt to a core of the cell that takes input). */
+/* Whether console input arriving on this core is for its cell, the one
+ * in focus (the port routes the UART's interrupt to the focus's first
+ * core). If not, the port leaves what is waiting in the UART: the focus
+ * has just moved and the interrupt, still asserted, reaches the right
+ * core next. */
+bool rumkv_console_takes_input(const struct rumkv_core *core);
+
+/* A byte of machine console input arrived on this core (running its cell
+ * or parked): it goes to the cell in focus, or switches the focus. */
 void rumkv_console_input(struct rumkv_core *core, char c);
 
 /* Serves requests posted to this core (after a kick, or while spinning).
@@ -203,8 +211,5 @@ RUMKV_NORETURN void rumkv_cell_system_off(struct rumkv_core *core, bool reset);
 /* One line from RumKV itself on the machine console, "rumkv: " + the
  * formatted text. */
 void rumkv_log(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-
-/* Does the cell own physical interrupt `intid`? (port interrupt filters) */
-bool rumkv_cell_owns_irq(const struct rumkv_cell *cell, uint32_t intid);
 
 #endif /* RUMKV_CELL_H */

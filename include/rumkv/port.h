@@ -124,7 +124,9 @@ void port_irq_revoke(struct rumkv_cell *cell, uint32_t intid);
 void port_virq_raise(struct rumkv_core *core, uint32_t intid);
 
 /* On the calling core: drops any queued virtual interrupt the cell no
- * longer owns (RUMKV_REQ_SYNC_IRQS). */
+ * longer owns (RUMKV_REQ_SYNC_IRQS). The console UART's interrupt is no
+ * cell's, but a cell with an emulated UART keeps its virtual copy while it
+ * holds RUMKV_RIGHT_CONSOLE. */
 void port_irq_sync(struct rumkv_core *core);
 
 /* ---- IOMMU ------------------------------------------------------------- */
@@ -152,6 +154,12 @@ void port_pci_config_write(uint32_t rid, uint32_t offset, uint32_t size,
 /* Writes raw bytes to the machine console and returns once they are in the
  * UART's FIFO. The caller holds the console lock. */
 void port_console_write(const char *s, size_t len);
+
+/* Routes the console UART's receive interrupt (RumKV's own, no cell's)
+ * to `core` and enables it: input then arrives there, whether the core
+ * runs its cell or is parked, through rumkv_console_takes_input() and
+ * rumkv_console_input(). The caller holds the console lock. */
+void port_console_input_route(const struct rumkv_core *core);
 
 /* ---- Time -------------------------------------------------------------- */
 

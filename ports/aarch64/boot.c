@@ -35,7 +35,8 @@ RUMKV_BOOT static uint64_t id_field(uint64_t id, unsigned shift)
 /* The feature-dependent HCR_EL2 and MDCR_EL2 bits: RAS error records
  * trap where they exist; pointer authentication, where the PE has it,
  * runs without traps (its keys are reset with the other EL1 registers);
- * the PMU and debug logic trap, and EL2 never counts in the PMU. */
+ * the core's PMU is the cell's, with every counter (HPMN = PMCR.N) and,
+ * where PMUv3p1 allows, no counting at EL2; the debug logic traps. */
 RUMKV_BOOT static uint64_t mdcr_cell(void)
 {
 	uint64_t isar1 = read_sysreg(id_aa64isar1_el1);
@@ -50,7 +51,7 @@ RUMKV_BOOT static uint64_t mdcr_cell(void)
 	    id_field(read_sysreg(s3_0_c0_c6_2), 12) /* ISAR2.APA3 */) {
 		aarch64_hcr_cell |= HCR_API | HCR_APK;
 	}
-	mdcr |= MDCR_TPM | MDCR_TPMCR | MDCR_TDA | MDCR_TDOSA | MDCR_TDRA;
+	mdcr |= MDCR_TDA | MDCR_TDOSA | MDCR_TDRA;
 	if (pmuver >= 4 && pmuver != 0xf) {
 		mdcr |= MDCR_HPMD;
 	}

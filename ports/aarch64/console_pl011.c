@@ -35,8 +35,8 @@ RUMKV_BOOT int port_console_init(const struct rumkv_plan *plan)
 	uart_base = plan->platform.uart.pa;
 	mmio_write32(uart_base + PL011_CR,
 		     PL011_CR_UARTEN | PL011_CR_TXE | PL011_CR_RXE);
-	/* Receive interrupts feed the cell that takes console input; the
-	 * GIC routes them to its core once that cell is built. */
+	/* Receive interrupts feed the cell in focus; the GIC routes them to
+	 * its first core (port_console_input_route). */
 	mmio_write32(uart_base + PL011_IMSC, PL011_INT_RX | PL011_INT_RT);
 	return 0;
 }
@@ -52,10 +52,20 @@ void port_console_write(const char *s, size_t len)
 	}
 }
 
-/* Drains the receive FIFO into the cell that takes console input. */
+/* Bytes taken per interrupt: the receive interrupt is level-triggered, so
+ * whatever is left raises it again once this one is finished, and input
+ * arriving as fast as it is read cannot keep a core in RumKV. */
+#define RX_BURST 32u
+
+/* Drains the receive FIFO into the cell in focus, while this core is its
+ * first (after the focus moves, the rest is left for the new one). */
 void aarch64_uart_irq(struct rumkv_core *core)
 {
-	while ((mmio_read32(uart_base + PL011_FR) & PL011_FR_RXFE) == 0) {
+	unsigned n;
+
+	for (n = 0; n < RX_BURST && rumkv_console_takes_input(core) &&
+		    (mmio_read32(uart_base + PL011_FR) & PL011_FR_RXFE) == 0;
+	     n++) {
 		rumkv_console_input(core,
 				    (char)mmio_read32(uart_base + PL011_DR));
 	}

@@ -60,6 +60,29 @@ static void pauth_keys_reset(void)
 	write_sysreg(s3_0_c2_c3_1, 0);
 }
 
+/* The core's PMU belongs to the core's cell (cores are fixed, so it
+ * counts that cell and RumKV's work for it, nothing of other cells): a
+ * new run finds it as after reset, every counter stopped and zero, no
+ * overflow or interrupt pending, no event selected and EL0 locked out.
+ * Bits of counters the PE lacks are RAZ/WI, so ~0 clears every one. */
+static void pmu_reset(void)
+{
+	uint64_t n = read_sysreg(pmcr_el0) >> 11 & 0x1f;
+
+	write_sysreg(pmcntenclr_el0, 0xffffffffull);
+	write_sysreg(pmintenclr_el1, 0xffffffffull);
+	write_sysreg(pmcr_el0, 0x6ull); /* P, C: counters to zero, E = 0 */
+	write_sysreg(pmovsclr_el0, 0xffffffffull);
+	write_sysreg(pmuserenr_el0, 0);
+	write_sysreg(pmccfiltr_el0, 0);
+	while (n-- > 0) {
+		write_sysreg(pmselr_el0, n);
+		isb();
+		write_sysreg(pmxevtyper_el0, 0);
+	}
+	write_sysreg(pmselr_el0, 0);
+}
+
 void port_core_enter_cell(struct rumkv_core *core, uint64_t entry, uint64_t arg)
 {
 	struct rumkv_cell *cell = core->cell;
@@ -74,6 +97,7 @@ void port_core_enter_cell(struct rumkv_core *core, uint64_t entry, uint64_t arg)
 	gic_core_reset_guest(core);
 	gic_parked_release(core);
 	pauth_keys_reset();
+	pmu_reset();
 	/* EL1 registers, TLBs and I-cache: reset there (vectors.S). */
 	aarch64_enter_cell(entry, arg,
 			   (uint64_t)&core->arch.stack[PORT_CORE_STACK_SIZE]);
@@ -88,6 +112,7 @@ void port_core_wait(struct rumkv_core *core)
 	write_sysreg(cntv_ctl_el0, 0);
 	write_sysreg(cntp_ctl_el0, 0);
 	gic_core_reset_guest(core);
+	pmu_reset();
 	dsb_sy();
 	__asm__ volatile("wfi" ::: "memory");
 	gic_parked_drain(core);

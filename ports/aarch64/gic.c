@@ -225,6 +225,14 @@ int port_irq_assign(struct rumkv_cell *cell, uint32_t intid)
 	mmio_write8(gic_gicd_base + GICD_IPRIORITYR + intid, GIC_PRIO_DEFAULT);
 	mmio_write64(gic_gicd_base + GICD_IROUTER + intid * 8,
 		     irouter_of(first->hwid));
+	/* A core that parked with the SPI active in an earlier run of the
+	 * cell must not deactivate it for this run when it starts (the
+	 * SPI was revoked, so no parked core can be taking it now). */
+	for (uint32_t v = 0; v < cell->plan->core_count; v++) {
+		__atomic_fetch_and(&rumkv_cell_core(cell, v)
+					    ->arch.parked_active[intid / 64],
+				   ~(1ull << (intid % 64)), __ATOMIC_RELAXED);
+	}
 	owned_set(cell, intid, true);
 	return 0;
 }
@@ -251,6 +259,22 @@ void port_irq_revoke(struct rumkv_cell *cell, uint32_t intid)
 	mmio_write8(gic_gicd_base + GICD_IPRIORITYR + intid, GIC_PRIO_DEFAULT);
 }
 
+/* The virtual interrupts the cell may still have queued in word `w`: its
+ * own, and the emulated UART's (the console's number, purely virtual)
+ * while it holds the console right. */
+static uint64_t kept_word(const struct rumkv_cell *cell, unsigned w)
+{
+	uint64_t kept = owned_word(cell, w);
+	uint32_t uart = aarch64_console_irq;
+
+	if (uart / 64 == w && (cell->plan->console & RUMKV_CONSOLE_VUART) &&
+	    (__atomic_load_n(&cell->rights, __ATOMIC_RELAXED) &
+	     RUMKV_RIGHT_CONSOLE) != 0) {
+		kept |= 1ull << (uart % 64);
+	}
+	return kept;
+}
+
 void port_irq_sync(struct rumkv_core *core)
 {
 	const struct rumkv_cell *cell = core->cell;
@@ -262,7 +286,7 @@ void port_irq_sync(struct rumkv_core *core)
 		uint32_t v = (uint32_t)(lr & 0x3ff);
 
 		if ((lr >> 62) == 0 ||
-		    (owned_word(cell, v / 64) >> (v % 64)) & 1) {
+		    (kept_word(cell, v / 64) >> (v % 64)) & 1) {
 			continue;
 		}
 		gic_lr_write(n, 0);
@@ -273,18 +297,40 @@ void port_irq_sync(struct rumkv_core *core)
 		}
 	}
 	for (w = 0; w < PORT_GIC_INTIDS / 64; w++) {
-		uint64_t owned = owned_word(cell, w);
-		uint64_t drop = core->arch.lr_pending[w] & ~owned;
+		uint64_t kept = kept_word(cell, w);
+		uint64_t drop = core->arch.lr_pending[w] & ~kept;
 
-		core->arch.lr_pending[w] &= owned;
+		core->arch.lr_pending[w] &= kept;
 		while (drop != 0) {
 			unsigned b = (unsigned)__builtin_ctzll(drop);
 
-			write_sysreg(icc_dir_el1, w * 64 + b);
+			/* A deferred physical interrupt is still active; the
+			 * UART's virtual one has no physical side. */
+			if (w * 64 + b != aarch64_console_irq) {
+				write_sysreg(icc_dir_el1, w * 64 + b);
+			}
 			drop &= drop - 1;
 		}
 	}
 	isb();
+}
+
+void port_console_input_route(const struct rumkv_core *core)
+{
+	uint32_t intid = aarch64_console_irq;
+	uint32_t bit = 1u << (intid % 32);
+	uint32_t word = intid / 32 * 4;
+
+	if (intid >= GIC_SPURIOUS) {
+		return;
+	}
+	/* Disabled while it moves (as Linux's gic_set_affinity does). */
+	mmio_write32(gic_gicd_base + GICD_ICENABLER + word, bit);
+	gicd_wait_rwp();
+	mmio_write8(gic_gicd_base + GICD_IPRIORITYR + intid, GIC_PRIO_DEFAULT);
+	mmio_write64(gic_gicd_base + GICD_IROUTER + intid * 8,
+		     irouter_of(core->hwid));
+	mmio_write32(gic_gicd_base + GICD_ISENABLER + word, bit);
 }
 
 /* ---- per-core guest reset ---------------------------------------------- */
@@ -396,7 +442,8 @@ void gic_fiq_serve(struct rumkv_core *core)
 
 /* On a parked core, after its WFI: acknowledges what woke it. RumKV's
  * kick and the core's own SGIs and PPIs are finished at once (their
- * vcore is off: they are dropped). An SPI is left active (priority
+ * vcore is off: they are dropped); console input is taken as on a running
+ * core. An SPI is left active (priority
  * dropped only): a level-triggered one would otherwise be signalled
  * again at once and keep the core from ever sleeping or leaving this
  * loop. gic_parked_release makes it inactive when the vcore starts. */
@@ -410,27 +457,42 @@ void gic_parked_drain(struct rumkv_core *core)
 			return;
 		}
 		write_sysreg(icc_eoir1_el1, intid);
+		if (intid == aarch64_console_irq) {
+			/* RumKV's own: the focus may be on this core's cell
+			 * (whose vcore is off), and the switch keys must get
+			 * through whatever the cell does. Back to the park
+			 * loop after it (anything else pending wakes the WFI
+			 * at once), so that endless input cannot keep the
+			 * core from starting. */
+			aarch64_uart_irq(core);
+			write_sysreg(icc_dir_el1, intid);
+			return;
+		}
 		if (intid < 32) {
 			write_sysreg(icc_dir_el1, intid);
 		} else {
-			core->arch.parked_active[intid / 64] |= 1ull
-								<< (intid % 64);
+			__atomic_fetch_or(&core->arch.parked_active[intid / 64],
+					  1ull << (intid % 64),
+					  __ATOMIC_RELAXED);
 		}
 	}
 }
 
 /* When the core's vcore starts: the SPIs it left active while parked
  * become inactive (and, if still asserted, pending for the cell). Only
- * those the cell still owns: a revoked one was deactivated then. */
+ * those the cell still owns: a revoked one was deactivated then, and one
+ * assigned again (a restart) lost its bit (port_irq_assign). The bits
+ * are atomic: port_irq_assign clears them from another core. */
 void gic_parked_release(struct rumkv_core *core)
 {
 	unsigned w;
 
 	for (w = 0; w < PORT_GIC_INTIDS / 64; w++) {
 		uint64_t left =
-			core->arch.parked_active[w] & owned_word(core->cell, w);
+			__atomic_exchange_n(&core->arch.parked_active[w], 0,
+					    __ATOMIC_RELAXED) &
+			owned_word(core->cell, w);
 
-		core->arch.parked_active[w] = 0;
 		while (left != 0) {
 			unsigned intid =
 				w * 64 + (unsigned)__builtin_ctzll(left);

@@ -238,7 +238,6 @@ static void trap_data_abort(struct rumkv_core *core, struct trap_frame *f,
  *    RumKV; OSLSR_EL1 reads "OS lock not implemented".
  *  - CRn 11 and 15: implementation-defined registers (HCR_EL2.TIDCP),
  *    which may control caches or the interconnect other cells share.
- *  - PMU registers (MDCR_EL2.TPM, TPMCR): PMCR_EL0 reads N = 0 counters.
  *  - RAS error records, ERR* (HCR_EL2.TERR): ERRIDR_EL1 reads 0 records.
  */
 static bool sysreg_absent(uint32_t iss)
@@ -252,8 +251,6 @@ static bool sysreg_absent(uint32_t iss)
 		return true;
 	}
 	return op0 == 3 && (crn == 11 || crn == 15 ||
-			    (crn == 9 && crm >= 12 && (op1 == 0 || op1 == 3)) ||
-			    (crn == 14 && op1 == 3 && crm >= 8) ||
 			    (crn == 5 && op1 == 0 && crm >= 3 && crm <= 5));
 }
 

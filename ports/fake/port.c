@@ -265,6 +265,12 @@ void port_irq_sync(struct rumkv_core *core)
 	record(FAKE_IRQ_SYNC, core, NULL, 0, 0);
 }
 
+void port_console_input_route(const struct rumkv_core *core)
+{
+	record(FAKE_CONSOLE_ROUTE, core, core->cell, core->hwid, 0);
+	fake.console_route = core;
+}
+
 void port_virq_raise(struct rumkv_core *core, uint32_t intid)
 {
 	record(FAKE_VIRQ, core, NULL, intid, 0);

@@ -14,9 +14,10 @@
  *   B     4-5    0x100 0x101             40 (rtc), 41 (dma)       hypercall
  *   C     6-7    0x10000 0x10001         48 (net), 100 (block)    vuart
  *
- * Both vuarts are at EL2_VUART_IPA; A's takes the machine's input (its
- * interrupt 33 is the console UART's, routed to A). SPI 50 belongs to
- * nobody. A and C halt when they end, B restarts (twice).
+ * Both vuarts are at EL2_VUART_IPA; A's takes the machine's input (A has
+ * the focus, and the console UART's interrupt 33, RumKV's own, is routed
+ * to A's first core; the cells see only their UARTs' virtual 33). SPI 50
+ * belongs to nobody. A and C halt when they end, B restarts (twice).
  *
  * RumKV code runs through el2_run() on one "current" core at a time. Code
  * that never returns on hardware (entering a cell, parking, powering off)
@@ -101,6 +102,10 @@ struct el2_machine {
 };
 
 extern struct el2_machine el2;
+
+/* Set to RUMKV_CONSOLE_INPUT before el2_boot(): C's UART takes input too
+ * (after A's, when the focus moves to it). */
+extern uint32_t el2_c_console_input;
 
 /* ---- the machine ---- */
 

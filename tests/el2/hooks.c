@@ -386,15 +386,17 @@ void port_console_write(const char *s, size_t len)
 }
 
 /* The machine UART's receive interrupt: what is waiting goes to the
- * cell that takes input (console_pl011.c drains the FIFO). */
+ * cell in focus while this core takes its input; the rest stays for the
+ * next interrupt (as console_pl011.c drains the FIFO). */
 void aarch64_uart_irq(struct rumkv_core *core)
 {
 	uint32_t i;
 
-	for (i = 0; i < el2.input_len; i++) {
+	for (i = 0; i < el2.input_len && rumkv_console_takes_input(core); i++) {
 		rumkv_console_input(core, el2.input[i]);
 	}
-	el2.input_len = 0;
+	memmove(el2.input, el2.input + i, el2.input_len - i);
+	el2.input_len -= i;
 }
 
 /* ---- list registers (vectors.S) ---- */

@@ -109,6 +109,8 @@ static void build_cell(int c, const char *name, const uint32_t *cores,
 	};
 }
 
+uint32_t el2_c_console_input;
+
 static void build_plan(void)
 {
 	uint32_t i;
@@ -125,7 +127,8 @@ static void build_plan(void)
 		   RUMKV_CONSOLE_HYPERCALL);
 	build_cell(EL2_C, "C", cores_c, 2, dev_c,
 		   RUMKV_RIGHT_CONSOLE | RUMKV_RIGHT_NET | RUMKV_RIGHT_BLOCK,
-		   RUMKV_CONSOLE_HYPERCALL | RUMKV_CONSOLE_VUART);
+		   RUMKV_CONSOLE_HYPERCALL | RUMKV_CONSOLE_VUART |
+			   el2_c_console_input);
 	el2.cells[EL2_B].policy = RUMKV_POLICY_RESTART;
 	el2.cells[EL2_B].restart_limit = 2;
 	el2.plan = (struct rumkv_plan){
@@ -258,7 +261,7 @@ bool el2_owns(int c, uint32_t intid)
 		return intid != 15 && intid != 25 && intid != 26;
 	}
 	if (intid == EL2_UART_IRQ) {
-		return (pc->console & RUMKV_CONSOLE_INPUT) != 0;
+		return false; /* RumKV's: a cell sees only its UART's */
 	}
 	for (d = 0; d < pc->device_count; d++) {
 		for (i = 0; i < pc->devices[d].irq_count; i++) {

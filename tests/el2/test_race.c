@@ -15,6 +15,8 @@
  */
 #include "el2_test.h"
 
+#include <rumkv/port.h>
+
 #define RIGHTS_B (RUMKV_RIGHT_CONSOLE | RUMKV_RIGHT_RTC | RUMKV_RIGHT_OTHER)
 
 static struct rumkv_core *hook_core; /* X */
@@ -258,4 +260,28 @@ Test(race, revocation_leaves_nothing)
 	/* Other cells' interrupts and B's other one are untouched. */
 	cr_assert(gicm_irq_get(0, EL2_SPI_B_DMA).route ==
 		  el2_core(EL2_B, 0)->hwid);
+}
+
+/* A vcore parked with an SPI left active (gic_parked_drain) and its cell
+ * restarted: the new run owns the SPI again and one of its vcores is
+ * handling it when the parked one starts. Starting must not deactivate
+ * it (found by the lifecycle model's review). */
+Test(race, reassigned_spi_survives_a_stale_parked_core)
+{
+	struct rumkv_cell *b = el2_cell(EL2_B);
+	struct rumkv_core *b1;
+	struct gicm_irq s;
+
+	el2_boot();
+	b1 = el2_core(EL2_B, 1);
+	b1->arch.parked_active[EL2_SPI_B_RTC / 64] |= 1ull
+						      << (EL2_SPI_B_RTC % 64);
+	port_irq_revoke(b, EL2_SPI_B_RTC);
+	cr_assert_eq(port_irq_assign(b, EL2_SPI_B_RTC), 0);
+	s = gicm_irq_get(0, EL2_SPI_B_RTC);
+	s.active = true; /* vcore 0 of the new run took it */
+	gicm_irq_set(0, EL2_SPI_B_RTC, &s);
+	gic_parked_release(b1);
+	cr_assert(gicm_irq_get(0, EL2_SPI_B_RTC).active,
+		  "a stale parked bit deactivated the new run's SPI");
 }

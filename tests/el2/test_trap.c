@@ -305,36 +305,19 @@ Test(trap, actlr_el1)
 
 Test(trap, raz_wi_registers)
 {
-	static const uint32_t keys[] =
-		{
-			KEY(3, 0, 11, 0, 0),
-			KEY(3, 1, 15, 2, 0), /* IMP DEF */
-			KEY(3, 7, 15, 0, 0),
-			KEY(3, 4, 11, 3, 1),
-			KEY(3, 3, 9, 12, 0),
-			KEY(3, 3, 9, 12, 1), /* PMCR, PMCNTENSET */
-			KEY(3, 3, 9, 13, 0),
-			KEY(3, 3, 9, 14, 0), /* PMCCNTR, PMUSERENR */
-			KEY(3, 0, 9, 14, 1),
-			KEY(3, 3, 14, 8, 0), /* PMINTENSET, PMEVCNTR0 */
-			KEY(3, 3, 14, 12, 0),
-			KEY(3, 3, 14, 15, 7), /* PMEVTYPER0, PMCCFILTR */
-			KEY(2, 0, 0, 2, 2),
-			KEY(2, 0, 0, 0, 4), /* MDSCR, DBGBVR0 */
-			KEY(2, 0, 0, 0, 7),
-			KEY(2, 3, 0, 1, 0), /* DBGWCR0, MDCCSR */
-			KEY(2, 0, 1, 0, 4),
-			KEY(2, 0, 1, 1, 4), /* OSLAR, OSLSR */
-			KEY(2, 0, 1, 3, 4), /* OSDLR */
-			KEY(3, 0, 5, 3, 0),
-			KEY(3, 0, 5, 3, 1), /* ERRIDR, ERRSELR */
-			KEY(3, 0, 5, 4, 0),
-			KEY(3, 0, 5, 4, 1), /* ERXFR, ERXCTLR */
-			KEY(3, 0, 5, 4, 2),
-			KEY(3, 0, 5, 4, 3), /* ERXSTATUS, ERXADDR */
-			KEY(3, 0, 5, 5, 0),
-			KEY(3, 0, 5, 5, 1), /* ERXMISC0, 1 */
-		};
+	static const uint32_t keys[] = {
+		KEY(3, 0, 11, 0, 0), KEY(3, 1, 15, 2, 0), /* IMP DEF */
+		KEY(3, 7, 15, 0, 0), KEY(3, 4, 11, 3, 1), KEY(2, 0, 0, 2, 2),
+		KEY(2, 0, 0, 0, 4),			 /* MDSCR, DBGBVR0 */
+		KEY(2, 0, 0, 0, 7),  KEY(2, 3, 0, 1, 0), /* DBGWCR0, MDCCSR */
+		KEY(2, 0, 1, 0, 4),  KEY(2, 0, 1, 1, 4), /* OSLAR, OSLSR */
+		KEY(2, 0, 1, 3, 4),			 /* OSDLR */
+		KEY(3, 0, 5, 3, 0),  KEY(3, 0, 5, 3, 1), /* ERRIDR, ERRSELR */
+		KEY(3, 0, 5, 4, 0),  KEY(3, 0, 5, 4, 1), /* ERXFR, ERXCTLR */
+		KEY(3, 0, 5, 4, 2),  KEY(3, 0, 5, 4, 3), /* ERXSTATUS, ERXADDR
+							  */
+		KEY(3, 0, 5, 5, 0),  KEY(3, 0, 5, 5, 1), /* ERXMISC0, 1 */
+	};
 
 	el2_boot_all();
 	for (unsigned i = 0; i < RUMKV_ARRAY_SIZE(keys); i++) {

@@ -5,7 +5,8 @@
  * tells the FIFO state, received bytes wait in the RX FIFO and raise the
  * UART's virtual interrupt. The UART is one device the cell's cores
  * share: an access by one core in the middle of another's must not
- * corrupt it.
+ * corrupt it. The console's input goes to one cell at a time (the focus),
+ * and the UART's physical interrupt, RumKV's own, follows it.
  */
 #include "el2_test.h"
 
@@ -62,14 +63,19 @@ static void uart_irq(void *core)
 	gic_irq_slow(core, EL2_UART_IRQ);
 }
 
-static void receive(const char *s)
+/* The interrupt taken on `core` with `s` waiting in the UART. */
+static void receive_on(struct rumkv_core *core, const char *s)
 {
 	size_t n = strlen(s);
 
-	memcpy(el2.input, s, n);
-	el2.input_len = (uint32_t)n;
-	cr_assert_eq(el2_run(el2_core(EL2_A, 0), uart_irq, el2_core(EL2_A, 0)),
-		     EL2_RETURNED);
+	memcpy(el2.input + el2.input_len, s, n);
+	el2.input_len += (uint32_t)n;
+	cr_assert_eq(el2_run(core, uart_irq, core), EL2_RETURNED);
+}
+
+static void receive(const char *s)
+{
+	receive_on(el2_core(EL2_A, 0), s);
 }
 
 Test(vuart, rx_fifo)
@@ -99,7 +105,7 @@ Test(vuart, rx_fifo)
 	}
 	cr_assert_eq(el2_read(el2_core(EL2_A, 1), UART(FR), 4),
 		     FR_TXFE | FR_RXFE);
-	/* Only the input cell receives. */
+	/* Only the cell in focus receives. */
 	cr_assert_eq(el2_read(el2_core(EL2_C, 0), UART(FR), 4),
 		     FR_TXFE | FR_RXFE);
 }
@@ -233,4 +239,87 @@ Test(vuart, write_during_another_cores_line)
 	cr_assert_eq(el2_read(c1, UART(FR), 4), FR_TXFE | FR_RXFE);
 	cr_assert_leq(el2_cell(EL2_C)->vuart.line.len, RUMKV_CONSOLE_LINE_MAX);
 	cr_assert(el2_canaries_ok());
+}
+
+/* ---- the input focus ---- */
+
+/* Where the GIC sends the console UART's interrupt, if it is enabled. */
+static uint64_t uart_route(void)
+{
+	struct gicm_irq s = gicm_irq_get(0, EL2_UART_IRQ);
+
+	cr_assert(s.enabled, "RumKV keeps the UART's interrupt enabled");
+	return s.route;
+}
+
+Test(vuart, the_uart_interrupt_is_rumkvs_and_follows_the_focus)
+{
+	el2_c_console_input = RUMKV_CONSOLE_INPUT;
+	el2_boot_all();
+	cr_assert_eq(uart_route(), el2_core(EL2_A, 0)->hwid,
+		     "at boot: A's first core");
+	cr_assert_not(el2_owns(EL2_A, EL2_UART_IRQ));
+	cr_assert(el2_console_has("rumkv: console input: cell A"), "%s",
+		  el2.console);
+	el2_write(el2_core(EL2_C, 1), UART(IMSC), 4, 1u << 4);
+	receive("a\035\035\035c!");
+	cr_assert_eq(uart_route(), el2_core(EL2_C, 0)->hwid,
+		     "the switch moves the interrupt to C's first core");
+	cr_assert_eq(el2.input_len, 2, "the rest is left in the UART");
+	cr_assert_eq(el2_read(el2_core(EL2_A, 1), UART(DR), 4), 'a');
+	cr_assert_eq(el2_read(el2_core(EL2_A, 1), UART(FR), 4),
+		     FR_TXFE | FR_RXFE);
+	receive_on(el2_core(EL2_C, 0), "");
+	cr_assert_eq(el2.input_len, 0);
+	cr_assert(lr_holds((int)el2_core(EL2_C, 0)->index, EL2_UART_IRQ),
+		  "C's UART interrupt, on C's core");
+	cr_assert_eq(el2_read(el2_core(EL2_C, 1), UART(DR), 4), 'c');
+	cr_assert_eq(el2_read(el2_core(EL2_C, 1), UART(DR), 4), '!');
+	/* A stale interrupt on A's core takes nothing. */
+	receive("late");
+	cr_assert_eq(el2.input_len, 4);
+	cr_assert(el2_canaries_ok());
+}
+
+/* A guest that polls: no interrupt enabled anywhere (neither IMSC nor
+ * the virtual distributor), and the bytes still arrive. */
+Test(vuart, input_reaches_a_polling_guest)
+{
+	el2_boot_all();
+	receive("poll");
+	cr_assert_not(lr_holds((int)el2_core(EL2_A, 0)->index, EL2_UART_IRQ));
+	for (const char *p = "poll"; *p != '\0'; p++) {
+		cr_assert_eq(
+			el2_read(el2_core(EL2_A, 3), UART(FR), 4) & FR_RXFE, 0);
+		cr_assert_eq(el2_read(el2_core(EL2_A, 3), UART(DR), 4),
+			     (uint8_t)*p);
+	}
+}
+
+static void pledge(struct rumkv_core *core, uint64_t keep)
+{
+	uint64_t r[8] = {RUMKV_SMCCC_ID(RUMKV_HC_PLEDGE), keep};
+
+	cr_assert_eq(el2_hvc(core, r, 0), EL2_RETURNED);
+	cr_assert_eq(r[0], 0);
+}
+
+/* The UART's virtual interrupt is no owned interrupt, yet a pledge of
+ * something else must not drop it from the list registers; a pledge of
+ * the console must. */
+Test(vuart, a_pledge_keeps_the_uart_interrupt_until_the_console_goes)
+{
+	struct rumkv_core *a0;
+
+	el2_boot_all();
+	a0 = el2_core(EL2_A, 0);
+	el2_write(a0, UART(IMSC), 4, 1u << 4);
+	receive("k");
+	cr_assert(lr_holds((int)a0->index, EL2_UART_IRQ));
+	pledge(a0, RUMKV_RIGHT_CONSOLE | RUMKV_RIGHT_BLOCK);
+	cr_assert(lr_holds((int)a0->index, EL2_UART_IRQ),
+		  "dropping net keeps the UART's interrupt");
+	pledge(a0, RUMKV_RIGHT_BLOCK);
+	cr_assert_not(lr_holds((int)a0->index, EL2_UART_IRQ),
+		      "dropping the console drops it");
 }

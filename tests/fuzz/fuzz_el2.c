@@ -22,7 +22,7 @@
  *  - an owned SPI is only ever routed to the cell's own cores (or to no
  *    core), never 1-of-N; a revoked one (all of them once the cell has
  *    ended) is disabled, not pending, not active, but the console UART's
- *    interrupt, which stays with the input cell;
+ *    interrupt, which is RumKV's and follows the input focus;
  *  - no SGI reaches another cell's core, and SGI 15 is only ever RumKV's
  *    own kick;
  *  - the other cells' struct rumkv_cell / rumkv_core, their CPUs' system
@@ -166,7 +166,7 @@ static void check_gic(void)
 			fail("SPI %u of the hostile cell routed to 0x%llx", i,
 			     (unsigned long long)s->route);
 		}
-		/* The console UART's interrupt follows the input cell for
+		/* The console UART's interrupt follows the input focus for
 		 * the machine's life: RumKV's own, not a device's. */
 		if (i != EL2_UART_IRQ &&
 		    (el2.cell_state[hostile].state != RUMKV_CELL_RUNNING ||

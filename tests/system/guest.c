@@ -20,6 +20,12 @@
  *                   receiver's own trap count (RUMKV_HC_STATS), whether it
  *                   arrives by its acknowledgements
  *   test=status     prints the status page (peers' state and rights)
+ *   test=poll-input reads lines= lines of console input by polling its
+ *                   emulated UART's FR and DR, no interrupt enabled (in
+ *                   the UART or the GIC), and prints each; gives up after
+ *                   ms= milliseconds. poller=1: vcore 1 polls, vcore 0
+ *                   powers itself off first, and vcore 1 powers the cell
+ *                   off when done
  *   test=pledge-touch  reads the virtio device at dev=, pledges compute
  *                   only, computes, reads the device again
  *   test=pledge-race   vcore 1 keeps writing the device at dev= while
@@ -34,7 +40,8 @@
  *                   and compares its view of IRQ 34 at the end with the
  *                   start
  *   test=restart-check  prints its status entry (restarts, rights) and the
- *                   RTC's ID, pledges the RTC away and reads addr=
+ *                   RTC's ID, pledges the RTC away, waits hold= ms and
+ *                   reads addr=
  *   test=beat       heartbeats with their time (t= ms of the virtual
  *                   counter) every period= ms until cell until= has ended
  *                   and it has beaten min= times (or beats=N); rtc=1: PL031
@@ -212,7 +219,7 @@ static void test_sysreg(void)
 {
 	uint64_t before, after, impdef = 0x5a5a;
 	uint64_t e1, e2, e3;
-	uint64_t pmcr, oslsr, mdscr;
+	uint64_t pmcr, oslsr, mdscr, cyc0, cyc1, cyc2;
 
 	gprintf("writing ACTLR_EL1\n");
 	probe_begin();
@@ -235,17 +242,30 @@ static void test_sysreg(void)
 	gprintf("SYS #0, C11, C0, #0: %s (EC 0x%llx)\n",
 		undef_or(e3, "executed"),
 		(unsigned long long)(e3 >> 26 & 0x3f));
-	/* The PMU (MDCR_EL2.TPM) and the debug and OS-lock registers (TDA,
-	 * TDOSA) are not offered: they read as zero and ignore writes. */
-	__asm__ volatile("msr pmcr_el0, %0" ::"r"(1ull));
-	__asm__ volatile("mrs %0, pmcr_el0" : "=r"(pmcr));
+	/* The debug and OS-lock registers (TDA, TDOSA) are not offered: they
+	 * read as zero and ignore writes. */
 	__asm__ volatile("mrs %0, oslsr_el1" : "=r"(oslsr));
 	__asm__ volatile("msr oslar_el1, %0" ::"r"(0ull));
 	__asm__ volatile("msr mdscr_el1, %0" ::"r"(1ull << 15));
 	__asm__ volatile("mrs %0, mdscr_el1" : "=r"(mdscr));
-	gprintf("PMCR 0x%llx, OSLSR 0x%llx, MDSCR 0x%llx\n",
-		(unsigned long long)pmcr, (unsigned long long)oslsr,
+	gprintf("OSLSR 0x%llx, MDSCR 0x%llx\n", (unsigned long long)oslsr,
 		(unsigned long long)mdscr);
+	/* The core's PMU is the cell's, found as after reset: counters
+	 * stopped (E = 0) and zero; once enabled, the cycle counter counts. */
+	__asm__ volatile("mrs %0, pmcr_el0" : "=r"(pmcr));
+	__asm__ volatile("mrs %0, pmccntr_el0" : "=r"(cyc0));
+	__asm__ volatile("msr pmcntenset_el0, %0" ::"r"(1ull << 31));
+	__asm__ volatile("msr pmcr_el0, %0" ::"r"(pmcr | 1));
+	__asm__ volatile("isb; mrs %0, pmccntr_el0" : "=r"(cyc1));
+	for (volatile int i = 0; i < 100; i++) {
+	}
+	__asm__ volatile("isb; mrs %0, pmccntr_el0" : "=r"(cyc2));
+	__asm__ volatile("msr pmcr_el0, %0" ::"r"(pmcr & ~1ull));
+	gprintf("PMU: %llu counters, enabled %llu, cycles at reset %llu, "
+		"counting %s\n",
+		(unsigned long long)(pmcr >> 11 & 0x1f),
+		(unsigned long long)(pmcr & 1), (unsigned long long)cyc0,
+		cyc2 > cyc1 ? "yes" : "no");
 	gprintf("sysreg write survived\n");
 }
 
@@ -430,6 +450,71 @@ static unsigned primes_below(unsigned limit)
 		count += prime;
 	}
 	return count;
+}
+
+/* test=poll-input: a guest that never takes the UART's interrupt, as
+ * firmware and boot loaders do. Bytes outside printable ASCII are shown
+ * as \xHH. */
+#define UART_BASE 0x09000000ull
+#define UART_FR_RXFE (1u << 4)
+
+static volatile unsigned poll_handover;
+
+static void poll_lines(void)
+{
+	volatile uint32_t *uart = (volatile uint32_t *)UART_BASE;
+	uint64_t lines = arg_or("lines", 1);
+	uint64_t end = counter() + arg_or("ms", 60000) * counter_freq() / 1000;
+	char buf[96];
+	unsigned n = 0;
+
+	gprintf("poll: ready, IMSC 0x%x\n", uart[0x38 / 4]);
+	while (lines > 0 && counter() < end) {
+		char c;
+
+		if ((uart[0x18 / 4] & UART_FR_RXFE) != 0) {
+			continue;
+		}
+		c = (char)uart[0];
+		if (c == '\n' || c == '\r') {
+			buf[n] = '\0';
+			gprintf("poll: got '%s'\n", buf);
+			n = 0;
+			lines--;
+		} else if (c >= ' ' && c <= '~' && n + 1 < sizeof(buf)) {
+			buf[n++] = c;
+		} else if (n + 5 < sizeof(buf)) {
+			static const char hex[] = "0123456789abcdef";
+
+			buf[n++] = '\\';
+			buf[n++] = 'x';
+			buf[n++] = hex[(uint8_t)c >> 4];
+			buf[n++] = hex[c & 0xf];
+		}
+	}
+	if (lines > 0) {
+		gprintf("poll: timed out\n");
+	}
+}
+
+static void test_poll_input(void)
+{
+	if (arg_or("poller", 0) == 1) {
+		gprintf("poll: vcore 0 goes off, vcore 1 polls\n");
+		poll_handover = 1;
+		psci_cpu_off();
+	}
+	poll_lines();
+}
+
+/* vcore 1 of test=poll-input poller=1. */
+static void poll_on_vcore1(void)
+{
+	while (poll_handover == 0 || psci_affinity_info(0) != 1) {
+	}
+	poll_lines();
+	gprintf("done\n");
+	psci_system_off();
 }
 
 static void test_pledge_touch(void)
@@ -624,7 +709,7 @@ static void test_restart_check(void)
 	uint32_t c = (uint32_t)rumkv_call(RUMKV_HC_CORE_INFO, 0, 0, 0).x1;
 	volatile uint32_t *rtc = (volatile uint32_t *)RTC_BASE;
 	struct smccc_res r;
-	uint64_t seq, rights, initial;
+	uint64_t seq, rights, initial, pmcr, cycles;
 	uint32_t restarts;
 
 	do {
@@ -636,9 +721,19 @@ static void test_restart_check(void)
 	gprintf("run: restarts %u rights 0x%llx initial 0x%llx rtc id 0x%x\n",
 		restarts, (unsigned long long)rights,
 		(unsigned long long)initial, rtc[0xfe0 / 4]);
+	/* The PMU as this run found it, then left counting for the next. */
+	__asm__ volatile("mrs %0, pmcr_el0" : "=r"(pmcr));
+	__asm__ volatile("mrs %0, pmccntr_el0" : "=r"(cycles));
+	gprintf("pmu: enabled %llu, cycles %s\n",
+		(unsigned long long)(pmcr & 1),
+		cycles == 0 ? "zero" : "counted");
+	__asm__ volatile("msr pmcntenset_el0, %0" ::"r"(1ull << 31));
+	__asm__ volatile("msr pmcr_el0, %0" ::"r"(pmcr | 1));
 	r = rumkv_call(RUMKV_HC_PLEDGE, RUMKV_RIGHTS_COMPUTE_ONLY, 0, 0);
 	gprintf("pledged the rtc away: %lld, rights now 0x%llx\n",
 		(long long)r.x0, (unsigned long long)st->cell[c].rights);
+	/* Long enough for a watcher polling every 50 ms to see it. */
+	sleep_ms(arg_or("hold", 0));
 	test_touch();
 }
 
@@ -1029,7 +1124,9 @@ static void test_dma_victim(void)
 
 static void run_test(const char *test, unsigned vcores)
 {
-	if (str_is(test, "touch")) {
+	if (str_is(test, "poll-input")) {
+		test_poll_input();
+	} else if (str_is(test, "touch")) {
 		test_touch();
 	} else if (str_is(test, "cpu-on")) {
 		test_cpu_on(vcores);
@@ -1126,6 +1223,10 @@ void guest_secondary(uint64_t ctx)
 	bootarg("test", test, sizeof(test));
 	if (vcore_index() == 1 && str_is(test, "pledge-race")) {
 		race_writer();
+	}
+	if (vcore_index() == 1 && str_is(test, "poll-input") &&
+	    arg_or("poller", 0) == 1) {
+		poll_on_vcore1();
 	}
 	if (vcore_index() == 1 && str_is(test, "parked-level") &&
 	    ++vcore1_starts == 1) {

@@ -18,7 +18,15 @@ The case's partition file carries the expectations as comment lines:
   // exit: N               QEMU's exit status (default 0)
   // timeout: SECONDS      wall-clock limit for the whole run (default 60)
   // input-after: REGEX => TEXT
-  //                       once a line matches, types TEXT (\\n for Enter)
+  //                       once a line matches, types TEXT (\\n for Enter,
+  //                       \\xHH for any byte, e.g. \\x1d for Ctrl-])
+  // input-when: REGEX ;; REGEX... => TEXT
+  //                       types TEXT once a line has matched each REGEX,
+  //                       in any order (e.g. two cells both at a shell)
+  //                       Inputs are typed in the order given; an
+  //                       input-after looks only at lines after the
+  //                       previous input was typed, an input-when at every
+  //                       line so far
   // gap: MS REGEX         REGEX has a group (?P<t>...) with a time in
   //                       milliseconds (and optionally (?P<s>...) naming a
   //                       series): consecutive matching lines of a series
@@ -53,6 +61,13 @@ BOARD = ["-M", "virt,virtualization=on,gic-version=3", "-cpu", "cortex-a57",
 
 class CaseError(Exception):
     """A case file RumKV's runner cannot take as written."""
+
+
+def _keys(text):
+    """TEXT of `input-after` as bytes typed: \\n is Enter, \\xHH a byte."""
+    text = text.replace("\\n", "\n")
+    return re.sub(r"\\x([0-9a-fA-F]{2})",
+                  lambda m: chr(int(m.group(1), 16)), text)
 
 
 def _regex(value, where):
@@ -136,12 +151,14 @@ def parse_key(case, key, value, where):
         case["exit"] = int(value)
     elif key == "timeout":
         case["timeout"] = float(value)
-    elif key == "input-after":
+    elif key in ("input-after", "input-when"):
         if " => " not in value:
-            raise CaseError(f"{where}: expected `input-after: REGEX => TEXT`")
+            raise CaseError(f"{where}: expected `{key}: REGEX => TEXT`")
         rx, text = value.split(" => ", 1)
-        case["input"].append([_regex(rx, where),
-                              text.replace("\\n", "\n"), False])
+        rxs = rx.split(" ;; ") if key == "input-when" else [rx]
+        # [regexes, text, fired, regexes not matched yet, input-when]
+        case["input"].append([[_regex(r, where) for r in rxs], _keys(text),
+                              False, None, key == "input-when"])
     elif key == "gap":
         case["gap"].append(_parse_gap(value, where))
     elif key == "check":
@@ -149,6 +166,29 @@ def parse_key(case, key, value, where):
     else:
         raise CaseError(f"{where}: unknown expectation key `{key}:` "
                         "(see run_case.py's usage)")
+
+
+def _type_inputs(inputs, lines, stdin):
+    """After `lines` gained its last line: types every input now due, in
+    order. An input-after looks only at the lines after the previous input
+    was typed, an input-when at every line so far."""
+    typed = False
+    for item in inputs:
+        if item[2]:
+            continue
+        if item[3] is None:
+            # The line an input was just typed on is not the next one's.
+            seen = lines if item[4] else [] if typed else lines[-1:]
+            item[3] = [rx for rx in item[0]
+                       if not any(rx.search(l) for l in seen)]
+        else:
+            item[3] = [rx for rx in item[3] if not rx.search(lines[-1])]
+        if item[3]:
+            return
+        item[2] = True
+        typed = True
+        stdin.write(item[1].encode("latin-1"))
+        stdin.flush()
 
 
 def run(qemu, firmware, case, scratch):
@@ -184,11 +224,7 @@ def run(qemu, firmware, case, scratch):
             line = raw.decode("utf-8", "replace").rstrip("\r")
             lines.append(line)
             print(line, flush=True)
-            for item in case["input"]:
-                if not item[2] and item[0].search(line):
-                    item[2] = True
-                    proc.stdin.write(item[1].encode())
-                    proc.stdin.flush()
+            _type_inputs(case["input"], lines, proc.stdin)
     if partial:
         lines.append(partial.decode("utf-8", "replace"))
         print(lines[-1], flush=True)

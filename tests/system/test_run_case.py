@@ -68,10 +68,47 @@ class ParseCase(Scratch):
                           ("// count: x ^a$\n", "bad `count:` value"),
                           ("// gap: 100 ^no-group$\n", r"\(\?P<t>"),
                           ("// check: nosuch\n", "unknown checker"),
-                          ("// input-after: ^a$ no arrow\n", "=> TEXT")]:
+                          ("// input-after: ^a$ no arrow\n", "=> TEXT"),
+                          ("// input-when: ^a$ ;; ^b$\n", "=> TEXT")]:
             with self.subTest(text=text):
                 with self.assertRaisesRegex(run_case.CaseError, msg):
                     run_case.parse_case(self.case(text))
+
+    def test_input_keys(self):
+        case = run_case.parse_case(self.case(
+            "// expect: ^a$\n"
+            "// input-after: ^x$ => ls\\n\\x1d\n"
+            "// input-when: ^a$ ;; ^b$ => go\n"))
+        self.assertEqual(case["input"][0][1], "ls\n\x1d")
+        self.assertEqual([r.pattern for r in case["input"][1][0]],
+                         ["^a$", "^b$"])
+
+    def test_inputs_go_in_order(self):
+        case = run_case.parse_case(self.case(
+            "// expect: ^a$\n"
+            "// input-after: ^go$ => 1\n"
+            "// input-after: ^go$ => 2\n"
+            "// input-when: ^early$ ;; ^late$ => 3\n"
+            "// input-after: ^late$ => 4\n"))
+
+        class Sink:
+            def __init__(self):
+                self.typed = b""
+
+            def write(self, b):
+                self.typed += b
+
+            def flush(self):
+                pass
+
+        sink, lines = Sink(), []
+        for line in ["early", "go", "x", "go", "late", "late"]:
+            lines.append(line)
+            run_case._type_inputs(case["input"], lines, sink)
+            typed = {"early": b"", "go": b"12"[:lines.count("go")],
+                     "x": b"1", "late": b"123" if lines.count("late") == 1
+                     else b"1234"}[line]
+            self.assertEqual(sink.typed, typed, lines)
 
     def test_every_case_of_the_suite_parses(self):
         cases = os.path.join(HERE, "cases")
@@ -224,6 +261,34 @@ class Hostile(unittest.TestCase):
 
     def test_the_last_run_must_power_off(self):
         self.bad(self.RUN0 + self.RUN2 + self.RUN3, "expected 2 restarts")
+
+    NOTICE = ("rumkv: cell A: over its console budget, dropped 0 bytes and "
+              "1 RumKV lines")
+
+    def budget(self, lines):
+        return hostile_check.check(lines, dict(self.ARGS, budget="1"))
+
+    def test_a_dropped_report_needs_budget_1(self):
+        lines = self.console()
+        lines[8] = self.NOTICE
+        self.bad(lines, "0 reports of its end")
+
+    def test_a_dropped_report_counted_by_a_notice_passes(self):
+        lines = self.console()
+        lines[8] = self.NOTICE
+        self.assertEqual(self.budget(lines), [])
+
+    def test_a_dropped_report_without_notice_fails(self):
+        lines = self.console()
+        del lines[8]
+        self.assertTrue(any("no console budget notice counts them" in f
+                            for f in self.budget(lines)))
+
+    def test_a_notice_counting_too_many_fails(self):
+        lines = self.console()
+        lines.insert(9, self.NOTICE)
+        self.assertTrue(any("more RumKV lines than are missing" in f
+                            for f in self.budget(lines)))
 
 
 if __name__ == "__main__":

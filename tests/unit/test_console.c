@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: MIT
 /*
  * The console: the input cell's live line over an emulated PL011, how it
- * shares the screen with other cells' lines, and the UART model's
- * registers and receive path.
+ * shares the screen with other cells' lines, the UART model's registers
+ * and receive path, and the input focus moving between cells.
  */
 #include "fake_machine.h"
 
@@ -23,9 +23,14 @@ static void boot_with_vuarts(void)
 	cr_assert_eq(fm_boot(), FAKE_ENTER);
 	cr_assert_eq(fm_run_parked(fm_core(FM_B, 0)), FAKE_ENTER);
 	cr_assert_eq(fm_run_parked(fm_core(FM_C, 0)), FAKE_ENTER);
-	cr_assert(fake_seen(FAKE_IRQ_ASSIGN, FM_A, 33),
-		  "the input cell gets the console's interrupt");
-	cr_assert_not(fake_seen(FAKE_IRQ_ASSIGN, FM_C, 33));
+	cr_assert_not(fake_seen(FAKE_IRQ_ASSIGN, FM_A, 33),
+		      "the console's interrupt is RumKV's, no cell's");
+	cr_assert(fake_seen(FAKE_CONSOLE_ROUTE, FM_A, 0),
+		  "input goes to A's first core");
+	cr_assert_eq(fake.console_route, fm_core(FM_A, 0));
+	cr_assert(strstr(fake.console, "rumkv: console input: cell A (Ctrl-] "
+				       "3 times: next cell)\n") != NULL,
+		  "the focus is shown: %s", fake.console);
 	fake_reset();
 }
 
@@ -128,9 +133,13 @@ Test(console, uart_registers_and_input)
 	cr_assert_eq(uart(a0, 0x00, false, 0), 'k');
 	cr_assert_eq(uart(a0, 0x00, false, 0), '\r');
 	cr_assert_eq(uart(a0, 0x18, false, 0), 0x90);
+	cr_assert_not(rumkv_console_takes_input(fm_core(FM_C, 0)),
+		      "a cell without input never has the focus");
 	rumkv_console_input(fm_core(FM_C, 0), 'x');
 	cr_assert_eq(uart(fm_core(FM_C, 0), 0x18, false, 0), 0x90,
 		     "a cell without input gets none");
+	cr_assert_eq(uart(a0, 0x00, false, 0), 'x',
+		     "what reaches another core goes to the focus");
 }
 
 struct uart_access {
@@ -310,4 +319,289 @@ Test(console, reports_about_a_cell_are_bounded)
 	cr_assert_geq(lines_of("rumkv: cell C reset"), 16);
 	put(fm_core(FM_B, 0), "B is not affected\n");
 	cr_assert(strstr(fake.console, "[B] B is not affected\n") != NULL);
+}
+
+/* ---- the input focus (issue 15) ---- */
+
+#define SWITCH "\035\035\035" /* Ctrl-] three times */
+
+/* A and C take input (A has the focus), B writes with the hypercall. */
+static void boot_two_inputs(void)
+{
+	fm_build();
+	fm.cells[FM_A].console = RUMKV_CONSOLE_VUART | RUMKV_CONSOLE_INPUT;
+	fm.cells[FM_A].vuart_ipa = VUART;
+	fm.cells[FM_C].console = RUMKV_CONSOLE_VUART | RUMKV_CONSOLE_INPUT;
+	fm.cells[FM_C].vuart_ipa = VUART;
+	cr_assert_eq(fm_boot(), FAKE_ENTER);
+	cr_assert_eq(fm_run_parked(fm_core(FM_B, 0)), FAKE_ENTER);
+	cr_assert_eq(fm_run_parked(fm_core(FM_C, 0)), FAKE_ENTER);
+	cr_assert_eq(fake.console_route, fm_core(FM_A, 0));
+	fake_reset();
+}
+
+/* Input as the port delivers it: on the core the interrupt is routed to,
+ * while that core takes input; the rest stays in the UART. Returns how
+ * many bytes were taken. */
+static size_t receive(const char *s)
+{
+	struct rumkv_core *core = (struct rumkv_core *)fake.console_route;
+	size_t i;
+
+	for (i = 0; s[i] != '\0'; i++) {
+		if (!rumkv_console_takes_input(core)) {
+			break;
+		}
+		rumkv_console_input(core, s[i]);
+	}
+	return i;
+}
+
+static void expect_fifo(int c, const char *want)
+{
+	struct rumkv_core *core = fm_core(c, 1);
+
+	for (size_t i = 0; want[i] != '\0'; i++) {
+		cr_assert_eq(uart(core, 0x18, false, 0) & 0x10, 0,
+			     "cell %d: byte %zu of \"%s\" is there", c, i,
+			     want);
+		cr_assert_eq(uart(core, 0x00, false, 0), (uint8_t)want[i],
+			     "cell %d: byte %zu of \"%s\"", c, i, want);
+	}
+	cr_assert_eq(uart(core, 0x18, false, 0), 0x90, "cell %d: no more", c);
+}
+
+Test(console, the_switch_keys_move_input_to_the_next_cell)
+{
+	boot_two_inputs();
+	cr_assert_eq(receive("ls\n"), 3);
+	expect_fifo(FM_A, "ls\n");
+	expect_fifo(FM_C, "");
+	cr_assert_eq(receive(SWITCH "pwd\n"), 3,
+		     "after the switch the rest waits for C's core");
+	cr_assert_eq(fake.console_route, fm_core(FM_C, 0));
+	cr_assert_str_eq(fake.console, "rumkv: console input: cell C (Ctrl-] "
+				       "3 times: next cell)\n");
+	cr_assert_eq(receive("pwd\n"), 4);
+	expect_fifo(FM_C, "pwd\n");
+	expect_fifo(FM_A, "");
+	receive(SWITCH);
+	cr_assert_eq(fake.console_route, fm_core(FM_A, 0),
+		     "B takes no input: it is skipped, and the focus wraps");
+	cr_assert_eq(receive("x"), 1);
+	expect_fifo(FM_A, "x");
+}
+
+/* The sequence may arrive split over any number of interrupts; keys
+ * that turn out not to be a switch reach the cell, in order. */
+Test(console, a_split_sequence_switches_and_a_short_one_passes)
+{
+	boot_two_inputs();
+	receive("\035");
+	receive("\035");
+	receive("\035");
+	cr_assert_eq(fake.console_route, fm_core(FM_C, 0));
+	receive("\035\035");
+	receive("q");
+	receive("\035r");
+	expect_fifo(FM_C, "\035\035q\035r");
+	cr_assert_eq(fake.console_route, fm_core(FM_C, 0));
+	cr_assert_eq(receive("\035\035\035\035"), 3,
+		     "the fourth waits for the new focus");
+	cr_assert_eq(fake.console_route, fm_core(FM_A, 0));
+	receive("\035s");
+	expect_fifo(FM_A, "\035s");
+}
+
+/* The focused cell's unfinished line is live; the one that loses the
+ * focus is printed whole once complete. */
+Test(console, the_focus_has_the_live_line)
+{
+	boot_two_inputs();
+	type_out(fm_core(FM_C, 0), "C # ");
+	cr_assert_str_eq(fake.console, "", "C is not in focus");
+	type_out(fm_core(FM_A, 0), "A # ");
+	cr_assert_str_eq(fake.console, "[A] A # ");
+	receive(SWITCH);
+	cr_assert_str_eq(fake.console,
+			 "[A] A # \nrumkv: console input: cell C (Ctrl-] 3 "
+			 "times: next cell)\n[C] C # ",
+			 "C's prompt shows at once: %s", fake.console);
+	fake_reset();
+	type_out(fm_core(FM_A, 1), "done\n");
+	type_out(fm_core(FM_C, 1), "ls");
+	cr_assert_str_eq(fake.console, "\n[A] A # done\n[C] C # ls", "%s",
+			 fake.console);
+}
+
+/* Output of a cell out of focus is printed as it comes (never held for
+ * the focus), each line whole and tagged. */
+Test(console, output_out_of_focus_goes_out)
+{
+	boot_two_inputs();
+	type_out(fm_core(FM_A, 0), "$ ");
+	for (int i = 0; i < 3; i++) {
+		type_out(fm_core(FM_C, i % 2), "beat\n");
+	}
+	cr_assert_str_eq(fake.console,
+			 "[A] $ \n[C] beat\n[A] $ \n[C] beat\n[A] $ \n[C] "
+			 "beat\n[A] $ ");
+}
+
+/* A polling guest: the byte waits in the FIFO, no interrupt asked for,
+ * none raised. */
+Test(console, input_reaches_a_polling_guest)
+{
+	boot_two_inputs();
+	receive("p");
+	cr_assert_not(fake_seen(FAKE_VIRQ, FM_A, 33), "IMSC is 0");
+	expect_fifo(FM_A, "p");
+}
+
+/* A cell that never reads: its FIFO fills, the rest is dropped and
+ * counted, and the count is told once the focus leaves it; the next cell
+ * is not held up. */
+Test(console, a_cell_that_never_reads_loses_only_its_own_input)
+{
+	char many[RUMKV_VUART_RX_SIZE + 11];
+
+	boot_two_inputs();
+	memset(many, 'm', sizeof(many) - 1);
+	many[sizeof(many) - 1] = '\0';
+	cr_assert_eq(receive(many), sizeof(many) - 1);
+	cr_assert_eq(fm_cell(FM_A)->vuart.rx_count, RUMKV_VUART_RX_SIZE);
+	cr_assert_eq(fm_cell(FM_A)->vuart.rx_dropped, 10);
+	receive(SWITCH);
+	cr_assert(strstr(fake.console, "rumkv: cell A: its UART's receive FIFO "
+				       "was full: 10 bytes of input "
+				       "dropped\n") != NULL,
+		  "%s", fake.console);
+	receive("c");
+	expect_fifo(FM_C, "c");
+}
+
+/* Reading again ends the drops: the count is told at the next byte. */
+Test(console, drops_are_told_when_the_cell_reads_again)
+{
+	char many[RUMKV_VUART_RX_SIZE + 3];
+
+	boot_two_inputs();
+	memset(many, 'm', sizeof(many) - 1);
+	many[sizeof(many) - 1] = '\0';
+	receive(many);
+	(void)uart(fm_core(FM_A, 0), 0x00, false, 0);
+	fake_reset();
+	receive("n");
+	cr_assert_str_eq(fake.console, "rumkv: cell A: its UART's receive FIFO "
+				       "was full: 2 bytes of input dropped\n");
+	cr_assert_eq(fm_cell(FM_A)->vuart.rx_dropped, 0);
+}
+
+/* A restarting cell keeps the focus; one that ends for good passes it
+ * on; so does one that pledges its console away. */
+Test(console, the_focus_stays_through_a_restart)
+{
+	fm_build();
+	fm.cells[FM_B].console = RUMKV_CONSOLE_VUART | RUMKV_CONSOLE_INPUT;
+	fm.cells[FM_B].vuart_ipa = VUART;
+	fm.cells[FM_C].console = RUMKV_CONSOLE_VUART | RUMKV_CONSOLE_INPUT;
+	fm.cells[FM_C].vuart_ipa = VUART;
+	cr_assert_eq(fm_boot(), FAKE_ENTER);
+	cr_assert_eq(fm_run_parked(fm_core(FM_B, 0)), FAKE_ENTER);
+	cr_assert_eq(fm_run_parked(fm_core(FM_C, 0)), FAKE_ENTER);
+	cr_assert_eq(fake.console_route, fm_core(FM_B, 0),
+		     "the first cell that takes input has the focus");
+	cr_assert_eq(fm_violation(fm_core(FM_B, 0), RUMKV_REASON_STAGE2_FAULT),
+		     FAKE_ENTER, "B restarts");
+	cr_assert_eq(fake.console_route, fm_core(FM_B, 0));
+	cr_assert_eq(receive("b"), 1);
+	expect_fifo(FM_B, "b");
+}
+
+Test(console, the_focus_leaves_a_cell_that_ends)
+{
+	boot_two_inputs();
+	type_out(fm_core(FM_C, 0), "C # ");
+	cr_assert_eq(fm_violation(fm_core(FM_A, 2), RUMKV_REASON_STAGE2_FAULT),
+		     FAKE_WAIT);
+	cr_assert_eq(fake.console_route, fm_core(FM_C, 0));
+	cr_assert(strstr(fake.console, "rumkv: console input: cell C (") !=
+			  NULL,
+		  "%s", fake.console);
+	cr_assert_eq(receive(SWITCH "z"), 4, "A is no candidate any more");
+	cr_assert_eq(fake.console_route, fm_core(FM_C, 0));
+	expect_fifo(FM_C, "z");
+}
+
+Test(console, the_focus_leaves_a_cell_that_pledges_its_console)
+{
+	uint64_t r[8] = {RUMKV_HC_PLEDGE, RUMKV_RIGHT_NET};
+
+	boot_two_inputs();
+	cr_assert_eq(fm_hypercall(fm_core(FM_A, 0), r), FAKE_RETURNED);
+	cr_assert_eq(fake.console_route, fm_core(FM_C, 0));
+	receive("k");
+	expect_fifo(FM_C, "k");
+}
+
+/* The last cell that takes input ends: the focus stays (nothing to give
+ * it to), input is dropped, and the switch keys still do no harm. */
+Test(console, no_candidate_left)
+{
+	boot_with_vuarts();
+	cr_assert_eq(fm_violation(fm_core(FM_A, 1), RUMKV_REASON_STAGE2_FAULT),
+		     FAKE_WAIT);
+	cr_assert_eq(fake.console_route, fm_core(FM_A, 0));
+	cr_assert_eq(receive("a" SWITCH "b"), 5);
+	cr_assert_eq(fm_cell(FM_A)->vuart.rx_count, 0, "closed: nothing kept");
+}
+
+/* A cell out of focus that floods its UART: its own budget cuts it, and
+ * says how much it dropped; the cell in focus keeps its live line and
+ * its echo all the while. */
+Test(console, a_flood_out_of_focus_is_bounded_and_counted)
+{
+	uint32_t flooded = 0;
+
+	boot_two_inputs();
+	fake.counter = 1000;
+	type_out(fm_core(FM_A, 0), "$ ");
+	for (uint32_t i = 0; i < 3000; i++) {
+		type_out(fm_core(FM_C, i % 2), "flood flood flood flood\n");
+		if (i % 100 == 0) {
+			flooded += lines_of("[C] flood");
+			fake_reset();
+		}
+	}
+	flooded += lines_of("[C] flood");
+	cr_assert_lt(flooded, 3000, "the flood was cut: %u lines", flooded);
+	fake_reset();
+	receive("ls");
+	expect_fifo(FM_A, "ls");
+	type_out(fm_core(FM_A, 1), "ls");
+	cr_assert_str_eq(fake.console, "ls", "A's echo goes out at once");
+	fake.counter += fake.counter_freq;
+	fake_reset();
+	type_out(fm_core(FM_C, 0), "after\n");
+	cr_assert(strstr(fake.console, "rumkv: cell C: over its console "
+				       "budget, dropped ") != NULL,
+		  "%s", fake.console);
+	cr_assert(strstr(fake.console, "[C] after\n") != NULL, "%s",
+		  fake.console);
+}
+
+/* Another cell's pledge or end leaves the focus where it is; that cell's
+ * UART is closed and gets nothing. */
+Test(console, the_focus_stays_when_another_cell_pledges)
+{
+	uint64_t r[8] = {RUMKV_HC_PLEDGE, RUMKV_RIGHT_NET};
+
+	boot_two_inputs();
+	cr_assert_eq(fm_hypercall(fm_core(FM_C, 1), r), FAKE_RETURNED);
+	cr_assert_not(fake_seen(FAKE_CONSOLE_ROUTE, FM_C, 0));
+	cr_assert_eq(fake.console_route, fm_core(FM_A, 0));
+	cr_assert_eq(receive(SWITCH "a"), 4, "C is no candidate now");
+	expect_fifo(FM_A, "a");
+	cr_assert(fm_cell(FM_C)->vuart.closed);
+	cr_assert_eq(fm_cell(FM_C)->vuart.rx_count, 0);
 }

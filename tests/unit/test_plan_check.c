@@ -667,18 +667,18 @@ Test(plan_check, entry_rights_policy_tables)
 
 /* ---- Console and status page ---- */
 
-Test(plan_check, console_input_twice_and_invalid_flags)
+Test(plan_check, console_input_in_two_cells_and_invalid_flags)
 {
 	struct collected c;
 	uint32_t vuart = RUMKV_CONSOLE_HYPERCALL | RUMKV_CONSOLE_VUART |
 			 RUMKV_CONSOLE_INPUT;
 
+	/* Every cell may have its own UART at the same guest address and
+	 * take input in turn (the focus, lib/console.c). */
 	fx.cells[0].console = fx.cells[1].console = vuart;
 	fx.cells[0].vuart_ipa = fx.cells[1].vuart_ipa = 0x9000000;
 	c = check();
-	expect_only(&c, 1, RUMKV_FIELD_CONSOLE, -1, 0, -1,
-		    "console input already goes to cell A: only one cell can "
-		    "have it");
+	cr_assert_eq(c.count, 0, "two cells with input are fine");
 	fx.cells[1].console = RUMKV_CONSOLE_INPUT;
 	c = check();
 	expect_only(&c, 1, RUMKV_FIELD_CONSOLE, -1, -1, -1,

@@ -13,14 +13,9 @@
 #define MAX_REGIONS 16u
 
 static const char *const rumkv_props[] = {
-	"compatible",
-	"reg",
-	"console",
-	"status-page",
-	"#address-cells",
-	"#size-cells",
-	"phandle",
-	"linux,phandle",
+	"compatible",  "reg",	      "console",
+	"status-page", "parked-cpus", "#address-cells",
+	"#size-cells", "phandle",     "linux,phandle",
 	NULL,
 };
 

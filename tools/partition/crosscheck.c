@@ -25,17 +25,67 @@ static bool pages_meet(const struct m_range *a, const struct m_range *b)
 	       (b->base & ~mask) <= ((a->base + a->size - 1) | mask);
 }
 
+/* The board core whose node is `node`, or -1. */
+static int core_of_node(const struct m_part *m, int node)
+{
+	for (unsigned c = 0; c < m->board.core_count; c++) {
+		if (m->board.cores[c].node == node) {
+			return (int)c;
+		}
+	}
+	return -1;
+}
+
+/* The rumkv node's `parked-cpus`: cores the partition leaves in no cell
+ * on purpose, so that they are not warned about. */
+static void read_parked(struct m_part *m, bool parked[])
+{
+	int len;
+	const fdt32_t *p = fdt_getprop(m->fdt, m->node, "parked-cpus", &len);
+
+	if (p == NULL) {
+		return;
+	}
+	if (len % 4 != 0) {
+		diag_error(m, m->path, "parked-cpus",
+			   "must be a list of phandles to cores");
+		return;
+	}
+	for (int i = 0; i < len / 4; i++) {
+		int node = fdt_node_offset_by_phandle(m->fdt, fdt32_ld(p + i));
+		int c = node < 0 ? -1 : core_of_node(m, node);
+
+		if (c < 0) {
+			diag_error(m, m->path, "parked-cpus",
+				   "entry %d: not a core (a /cpus node with "
+				   "device_type \"cpu\")",
+				   i);
+		} else if (m->board.cores[c].cell >= 0) {
+			diag_error(m, m->path, "parked-cpus",
+				   "entry %d: %s is a core of %s, not parked",
+				   i, m->board.cores[c].path,
+				   m->cells[m->board.cores[c].cell].path);
+		} else {
+			parked[c] = true;
+		}
+	}
+}
+
 static void check_cores(struct m_part *m)
 {
+	bool parked[RUMKV_PLAN_MAX_CORES] = {false};
+
 	for (unsigned i = 0; i < m->cell_count; i++) {
 		for (unsigned v = 0; v < m->cells[i].core_count; v++) {
 			m->board.cores[m->cells[i].cores[v]].cell = (int)i;
 		}
 	}
+	read_parked(m, parked);
 	for (unsigned c = 0; c < m->board.core_count; c++) {
-		if (m->board.cores[c].cell < 0) {
+		if (m->board.cores[c].cell < 0 && !parked[c]) {
 			diag_warn(m, m->board.cores[c].path, "",
-				  "in no cell: the core stays parked");
+				  "in no cell: the core stays parked (list "
+				  "it in parked-cpus to say so)");
 		}
 	}
 }

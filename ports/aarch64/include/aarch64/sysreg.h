@@ -29,10 +29,8 @@
 #define HCR_APK (1ull << 40)	/* pointer authentication keys: no trap */
 #define HCR_API (1ull << 41)	/* pointer authentication insns: no trap */
 
-/* MDCR_EL2: the core's PMU and debug logic are not offered to cells. */
+/* MDCR_EL2: the core's debug logic is not offered to cells. */
 #define MDCR_HPMN_MASK 0x1full
-#define MDCR_TPMCR (1ull << 5)	/* PMCR_EL0 traps */
-#define MDCR_TPM (1ull << 6)	/* every PMU register traps */
 #define MDCR_TDA (1ull << 9)	/* debug registers trap */
 #define MDCR_TDOSA (1ull << 10) /* OS lock and power-down registers trap */
 #define MDCR_TDRA (1ull << 11)	/* debug ROM address registers trap */

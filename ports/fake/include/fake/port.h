@@ -39,6 +39,7 @@ enum fake_event_kind {
 	FAKE_BOOT_DONE,
 	FAKE_CONSOLE_INIT, /* a = the plan's UART address */
 	FAKE_MACHINE_INIT,
+	FAKE_CONSOLE_ROUTE, /* console input routed to core: a = its hwid */
 };
 
 struct fake_event {
@@ -66,6 +67,8 @@ struct fake_state {
 	uint64_t relax_count;  /* calls of port_cpu_relax(); atomic */
 	uint64_t counter;      /* what port_counter_read() returns */
 	uint64_t counter_freq; /* port_counter_freq(); 1 GHz at first */
+	/* Where port_console_input_route() last sent console input. */
+	const struct rumkv_core *console_route;
 	/* Called by port_console_write() before it writes, if set. */
 	void (*console_hook)(const char *s, size_t len);
 	/* PCI configuration space, if a test models some (reads all ones
