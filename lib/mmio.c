@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: MIT
 /*
- * Device models of the core library, reached when a cell touches an
- * address its stage-2 tables leave unmapped on purpose. The port handles
+ * Device models of the core library (the virtual UART, the virtual ECAM
+ * of cells with PCI functions), reached when a cell touches an address
+ * its stage-2 tables leave unmapped on purpose. The port handles
  * its own (the interrupt controller) first; whatever neither knows is a
  * violation.
  */
@@ -12,7 +13,6 @@
 int rumkv_mmio_emulate(struct rumkv_core *core, struct rumkv_mmio_access *acc)
 {
 	const struct rumkv_plan_cell *pc = core->cell->plan;
-
 	const struct rumkv_plan_mmio *ecam =
 		&rumkv_machine.plan->platform.pci_ecam;
 
