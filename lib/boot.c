@@ -158,7 +158,7 @@ RUMKV_BOOT static int map_device(struct rumkv_cell *cell,
 			return err;
 		}
 	}
-	return 0;
+	return dev->pci ? rumkv_pci_setup(dev) : 0;
 }
 
 /* Whether rumkv_pt_unmap, which never splits a leaf, can remove

@@ -69,6 +69,9 @@ static void device_revoke(struct rumkv_cell *cell,
 		port_irq_revoke(cell, dev->irqs[i]);
 	}
 	device_stop_dma(cell, dev);
+	if (dev->pci) {
+		rumkv_pci_revoke(dev);
+	}
 }
 
 void rumkv_cell_revoke(struct rumkv_cell *cell, struct rumkv_core *self,
@@ -180,7 +183,14 @@ static void cell_reset(struct rumkv_cell *cell)
 		for (i = 0; i < dev->stream_count; i++) {
 			(void)port_iommu_attach(cell, dev->streams[i]);
 		}
+		/* Boot set it up once: it can only fail now if the machine
+		 * changed, and then the function stays off. */
+		if (dev->pci) {
+			(void)rumkv_pci_setup(dev);
+		}
 	}
+	__atomic_store_n(&cell->fault_pending, 0u, __ATOMIC_RELEASE);
+	rumkv_memset(cell->pci_sizing, 0, sizeof(cell->pci_sizing));
 	rumkv_cell_load_images(cell);
 }
 
@@ -237,6 +247,19 @@ static void report(struct rumkv_cell *cell, const struct rumkv_core *core,
 		       f->cause, at, (unsigned long long)f->pc, outcome);
 }
 
+/* Every core of the cell is parked: an end request still posted to one
+ * (a second fault, or one served after another end) must not end the
+ * cell's next run. */
+static void cell_drop_end_requests(struct rumkv_cell *cell)
+{
+	uint32_t v;
+
+	for (v = 0; v < cell->plan->core_count; v++) {
+		__atomic_and_fetch(&rumkv_cell_core(cell, v)->requests,
+				   ~RUMKV_REQ_END, __ATOMIC_RELEASE);
+	}
+}
+
 /* Ends the cell `core` belongs to. Cell lock held; never returns. */
 static RUMKV_NORETURN void cell_end(struct rumkv_cell *cell,
 				    struct rumkv_core *core,
@@ -255,6 +278,7 @@ static RUMKV_NORETURN void cell_end(struct rumkv_cell *cell,
 	report(cell, core, f, restart);
 	rumkv_cell_post_and_wait(cell, core, RUMKV_REQ_PARK);
 	core_state_set(core, RUMKV_CORE_PARKED);
+	cell_drop_end_requests(cell);
 	cell->rights = 0;
 	rumkv_cell_revoke(cell, core, ~0ull);
 	rumkv_status_publish(cell);
@@ -302,6 +326,27 @@ void rumkv_cell_terminate(struct rumkv_core *core,
 
 	lock_running_cell(cell, core);
 	cell_end(cell, core, fault);
+}
+
+void rumkv_cell_fault_async(struct rumkv_cell *cell,
+			    const struct rumkv_fault *fault)
+{
+	uint32_t v;
+
+	if (__atomic_exchange_n(&cell->fault_pending, 1u, __ATOMIC_ACQ_REL) !=
+	    0) {
+		return;
+	}
+	cell->pending_fault = *fault;
+	for (v = 0; v < cell->plan->core_count; v++) {
+		struct rumkv_core *c = rumkv_cell_core(cell, v);
+
+		if (core_state(c) == RUMKV_CORE_RUNNING) {
+			__atomic_or_fetch(&c->requests, RUMKV_REQ_END,
+					  __ATOMIC_RELEASE);
+			port_core_kick(c);
+		}
+	}
 }
 
 void rumkv_cell_violation(struct rumkv_core *core, uint32_t reason,

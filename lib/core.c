@@ -24,11 +24,22 @@ struct rumkv_core *rumkv_cell_core(struct rumkv_cell *cell, uint32_t vindex)
 	return &rumkv_machine.plan->core_state[pc->cores[vindex]];
 }
 
-/* Boot only: it parks the core in resident code and never returns. */
-RUMKV_BOOT void rumkv_core_boot(struct rumkv_core *core)
+/* Resident, and never inlined into its boot-only caller: a core counts
+ * as booted only once it runs resident code, because the boot core drops
+ * the boot-only code (port_boot_done) as soon as every core is counted.
+ * Counted in rumkv_core_boot itself, a core could still be on its way out
+ * of the boot-only code when it disappears. */
+static __attribute__((noinline)) RUMKV_NORETURN void
+core_booted_park(struct rumkv_core *core)
 {
 	__atomic_fetch_add(&rumkv_machine.cores_booted, 1u, __ATOMIC_RELEASE);
 	rumkv_core_park(core);
+}
+
+/* Boot only: it parks the core in resident code and never returns. */
+RUMKV_BOOT void rumkv_core_boot(struct rumkv_core *core)
+{
+	core_booted_park(core);
 }
 
 /* Enters the cell if this core was asked to start. The check is repeated
@@ -78,6 +89,12 @@ void rumkv_core_serve(struct rumkv_core *core)
 	__atomic_and_fetch(&core->requests, ~req, __ATOMIC_RELEASE);
 	if ((req & RUMKV_REQ_PARK) != 0) {
 		rumkv_core_park(core);
+	}
+	if ((req & RUMKV_REQ_END) != 0) {
+		struct rumkv_fault f = core->cell->pending_fault;
+
+		f.pc = port_core_guest_pc(core);
+		rumkv_cell_terminate(core, &f);
 	}
 }
 

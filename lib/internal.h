@@ -68,6 +68,24 @@ void rumkv_cell_load_images(struct rumkv_cell *cell);
 RUMKV_NORETURN void rumkv_cell_violation(struct rumkv_core *core,
 					 uint32_t reason, const char *cause);
 
+/* ---- PCI functions (lib/pci.c) ---- */
+
+/* Programs a PCI function's BARs from the plan and turns on its memory
+ * decoding and bus mastering; -1 (said why) if the function is absent or
+ * its BARs are not what the plan says. Boot and restart. */
+int rumkv_pci_setup(const struct rumkv_plan_device *dev);
+
+/* Turns the function's memory decoding and bus mastering off. */
+void rumkv_pci_revoke(const struct rumkv_plan_device *dev);
+
+/* An access of the cell to its virtual ECAM (the plan's pci_ecam range):
+ * emulated, 0; a bad size ends the cell. */
+int rumkv_pci_config_access(struct rumkv_core *core,
+			    struct rumkv_mmio_access *acc);
+
+/* Does the cell have PCI functions (and so a virtual ECAM)? */
+bool rumkv_cell_has_pci(const struct rumkv_plan_cell *pc);
+
 /* ---- pledges (lib/pledge.c) ---- */
 
 /* Narrows the calling core's cell to `keep`; a widening request ends the

@@ -33,7 +33,10 @@
 /* Serves `self`'s requests while it waits; true if it must park. */
 static bool serve_waiting(struct rumkv_core *self)
 {
-	uint32_t req = __atomic_load_n(&self->requests, __ATOMIC_ACQUIRE);
+	/* An end request waits for rumkv_core_serve, outside any lock (a
+	 * park drops it: the cell is ending anyway). */
+	uint32_t req = __atomic_load_n(&self->requests, __ATOMIC_ACQUIRE) &
+		       ~RUMKV_REQ_END;
 
 	if ((req & RUMKV_REQ_SYNC_IRQS) != 0) {
 		port_irq_sync(self);

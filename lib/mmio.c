@@ -2,7 +2,8 @@
 /*
  * Device models of the core library, reached when a cell touches an
  * address its stage-2 tables leave unmapped (or read-only) on purpose:
- * the virtual UART and the flash window. The port handles
+ * the virtual UART, the flash window and the virtual ECAM of cells with
+ * PCI functions. The port handles
  * its own (the interrupt controller) first; whatever neither knows is a
  * violation.
  */
@@ -13,6 +14,8 @@
 int rumkv_mmio_emulate(struct rumkv_core *core, struct rumkv_mmio_access *acc)
 {
 	const struct rumkv_plan_cell *pc = core->cell->plan;
+	const struct rumkv_plan_mmio *ecam =
+		&rumkv_machine.plan->platform.pci_ecam;
 
 	if ((pc->console & RUMKV_CONSOLE_VUART) != 0 &&
 	    acc->ipa - pc->vuart_ipa < RUMKV_PAGE_SIZE) {
@@ -29,6 +32,9 @@ int rumkv_mmio_emulate(struct rumkv_core *core, struct rumkv_mmio_access *acc)
 					     : (1ull << (8 * acc->size)) - 1;
 		}
 		return 0;
+	}
+	if (acc->ipa - ecam->pa < ecam->size && rumkv_cell_has_pci(pc)) {
+		return rumkv_pci_config_access(core, acc);
 	}
 	return RUMKV_ENOENT;
 }

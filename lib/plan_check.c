@@ -468,6 +468,54 @@ static bool dev_usable(const struct rumkv_plan *p, int c, int i)
 	       !dev_repeated(p, c, i, &oc, &oi);
 }
 
+/* RumKV's own IOMMU and ECAM: a cell reaching them could undo the
+ * isolation of every PCI function. */
+static void check_window_platform(struct check *ck, int c, int i, struct span s,
+				  const struct rumkv_plan_mmio *g,
+				  const char *what)
+{
+	const char *name = dev_name(&ck->plan->cells[c].devices[i]);
+
+	if (g->size != 0 && range_ok(g->pa, g->size) &&
+	    spans_meet(s, page_span(g->pa, g->size))) {
+		fail(ck, c, RUMKV_FIELD_DEVICES, i,
+		     "%s is in a page of RumKV's %s 0x%llx+0x%llx", name, what,
+		     U64(g->pa), U64(g->size));
+	}
+}
+
+/* A PCI function: BARs that are exactly its windows, naturally aligned
+ * powers of two, and an IOMMU stream to stop its DMA. */
+static bool pci_bar_ok(const struct rumkv_plan_pci_bar *b,
+		       const struct rumkv_plan_mmio *w)
+{
+	return b->index < RUMKV_PLAN_MAX_BARS && b->pa == w->pa &&
+	       b->size == w->size && b->size >= RUMKV_PAGE_SIZE &&
+	       (b->size & (b->size - 1)) == 0 && (b->pa & (b->size - 1)) == 0;
+}
+
+static void check_pci(struct check *ck, int c, int i)
+{
+	const struct rumkv_plan *p = ck->plan;
+	const struct rumkv_plan_device *d = &p->cells[c].devices[i];
+	bool ok = d->bar_count == d->mmio_count &&
+		  (d->bar_count == 0 || d->bars != NULL) &&
+		  d->dma_stop == RUMKV_DMA_STOP_IOMMU && d->stream_count != 0 &&
+		  p->platform.iommu_kind == RUMKV_IOMMU_SMMUV3 &&
+		  p->platform.pci_ecam.size != 0;
+
+	for (uint32_t b = 0; ok && b < d->bar_count; b++) {
+		ok = pci_bar_ok(&d->bars[b], &d->mmio[b]);
+	}
+	if (!ok) {
+		fail(ck, c, RUMKV_FIELD_DEVICES, i,
+		     "%s: a PCI function needs BARs that are its MMIO windows "
+		     "(naturally aligned powers of two), an IOMMU stream, "
+		     "and the platform's IOMMU and ECAM",
+		     dev_name(d));
+	}
+}
+
 static void check_window_fixed(struct check *ck, int c, int i,
 			       const struct rumkv_plan_mmio *w)
 {
@@ -502,6 +550,9 @@ static void check_window_fixed(struct check *ck, int c, int i,
 		     "%s 0x%llx+0x%llx overlaps RumKV's own memory", name,
 		     U64(w->pa), U64(w->size));
 	}
+	check_window_platform(ck, c, i, s, &p->platform.iommu, "IOMMU");
+	check_window_platform(ck, c, i, s, &p->platform.pci_ecam,
+			      "PCIe configuration space (ECAM)");
 }
 
 static void check_window_ram(struct check *ck, int c, int i,
@@ -640,6 +691,9 @@ static void check_device(struct check *ck, int c, int i)
 		}
 		return;
 	}
+	if (d->pci) {
+		check_pci(ck, c, i);
+	}
 	for (uint32_t w = 0; w < d->mmio_count; w++) {
 		check_window_fixed(ck, c, i, &d->mmio[w]);
 		check_window_ram(ck, c, i, &d->mmio[w]);
@@ -732,6 +786,12 @@ static void check_irqs(struct check *ck, int c, int i)
 			fail(ck, c, RUMKV_FIELD_IRQS, i,
 			     "%s interrupt %u is RumKV's console UART "
 			     "interrupt",
+			     d->path, irq);
+		} else if (p->platform.iommu_kind != RUMKV_IOMMU_NONE &&
+			   (irq == p->platform.iommu_irqs[0] ||
+			    irq == p->platform.iommu_irqs[1])) {
+			fail(ck, c, RUMKV_FIELD_IRQS, i,
+			     "%s interrupt %u is RumKV's IOMMU interrupt",
 			     d->path, irq);
 		} else if (is_timer_irq(&p->platform, irq)) {
 			fail(ck, c, RUMKV_FIELD_IRQS, i,

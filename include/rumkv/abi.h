@@ -136,6 +136,8 @@
 #define RUMKV_REASON_BAD_EXCEPTION 7u /* SError or unexpected exception */
 #define RUMKV_REASON_BAD_MMIO \
 	8u /* emulated device access RumKV cannot decode */
+#define RUMKV_REASON_DMA_FAULT \
+	9u /* a device of the cell did DMA outside the cell (IOMMU) */
 
 /* ------------------------------------------------------------------------
  * The status page: one read-only 4 KiB page mapped into every cell,

@@ -25,6 +25,9 @@
 #include <rumkv/types.h>
 
 #define RUMKV_CONSOLE_LINE_MAX 120u
+/* PCI functions are a cell's devices 0..RUMKV_CELL_PCI_MAX-1 at most
+ * (the partition tool's limit on devices). */
+#define RUMKV_CELL_PCI_MAX 64u
 
 /* What a physical core is doing. */
 enum rumkv_core_state {
@@ -36,6 +39,7 @@ enum rumkv_core_state {
 /* Requests one core posts to another (bits of rumkv_core.requests). */
 #define RUMKV_REQ_PARK (1u << 0)      /* stop running the cell, park */
 #define RUMKV_REQ_SYNC_IRQS (1u << 1) /* drop revoked interrupts from LRs */
+#define RUMKV_REQ_END (1u << 2)	      /* end the cell for its pending_fault */
 
 struct rumkv_cell;
 
@@ -73,6 +77,16 @@ struct rumkv_vuart {
 	uint8_t rx[RUMKV_VUART_RX_SIZE];
 };
 
+/* A violation or end, as the port decoded it, for the one-line report. */
+struct rumkv_fault {
+	uint32_t reason; /* RUMKV_REASON_* */
+	uint64_t pc;	 /* guest PC of the faulting instruction */
+	uint64_t ipa;	 /* faulting guest address, if ipa_valid */
+	bool ipa_valid;
+	char cause[96]; /* decoded cause, e.g. "write 4 bytes, translation fault
+			   L2" */
+};
+
 struct rumkv_core {
 	uint32_t index;		 /* physical core: index into plan->cores */
 	uint32_t vindex;	 /* index within its cell */
@@ -101,17 +115,17 @@ struct rumkv_cell {
 	struct rumkv_pt_pool pool_snapshot; /* pool state at first start */
 	struct rumkv_vuart vuart;
 	struct rumkv_console_budget console;
+	/* A fault found outside the cell's cores (an IOMMU event), ending
+	 * the cell on the first of its cores that serves RUMKV_REQ_END.
+	 * fault_pending is set once per run (atomic); pending_fault is
+	 * written only by the core that set it, before it posts the
+	 * requests. */
+	uint32_t fault_pending;
+	struct rumkv_fault pending_fault;
+	/* Per PCI function (device index), the BARs the cell is sizing
+	 * through its virtual ECAM (lib/pci.c); atomic. */
+	uint8_t pci_sizing[RUMKV_CELL_PCI_MAX];
 	struct port_cell arch;
-};
-
-/* A violation or end, as the port decoded it, for the one-line report. */
-struct rumkv_fault {
-	uint32_t reason; /* RUMKV_REASON_* */
-	uint64_t pc;	 /* guest PC of the faulting instruction */
-	uint64_t ipa;	 /* faulting guest address, if ipa_valid */
-	bool ipa_valid;
-	char cause[96]; /* decoded cause, e.g. "write 4 bytes, translation fault
-			   L2" */
 };
 
 /* An access to an emulated device, decoded by the port. */
@@ -154,6 +168,13 @@ void rumkv_hypercall(struct rumkv_core *core, uint64_t r[8]);
  * then halts or restarts it according to its policy. Never returns. */
 RUMKV_NORETURN void rumkv_cell_terminate(struct rumkv_core *core,
 					 const struct rumkv_fault *fault);
+
+/* Ends `cell` for `fault`, found on any core (the IOMMU's interrupt):
+ * its running cores are asked to end it (RUMKV_REQ_END) and the first to
+ * serve the request does, as rumkv_cell_terminate. Does not wait. Only
+ * the first fault of a run counts. */
+void rumkv_cell_fault_async(struct rumkv_cell *cell,
+			    const struct rumkv_fault *fault);
 
 /* Emulates an access to a device model of the core library (virtual UART).
  * RUMKV_ENOENT: no model there (the port then reports a violation). */

@@ -22,7 +22,7 @@
 
 #include <rumkv/types.h>
 
-#define RUMKV_PLAN_VERSION 1u
+#define RUMKV_PLAN_VERSION 2u
 
 /* Upper bounds the plan checker enforces; they size nothing in the image. */
 #define RUMKV_PLAN_MAX_CORES 64u
@@ -70,8 +70,20 @@ enum rumkv_plan_dma_stop {
 	RUMKV_DMA_STOP_VIRTIO_MMIO = 2, /* reset the virtio-mmio transport */
 };
 
+/* One memory BAR of a PCI function, placed by the partition: RumKV
+ * programs it at every (re)start; the cell cannot move it. */
+struct rumkv_plan_pci_bar {
+	uint64_t pa;	/* naturally aligned to size */
+	uint64_t size;	/* a power of two, at least 4 KiB */
+	uint32_t index; /* BAR number, 0-5 */
+	uint32_t reserved;
+};
+
+#define RUMKV_PLAN_MAX_BARS 6u
+
 struct rumkv_plan_device {
-	const char *path; /* node path in the platform tree, for reports */
+	const char *path; /* node path in the platform tree (or "pci
+			     BB:DD.F"), for reports */
 	uint8_t right;	  /* right bit that grants it */
 	uint8_t dma_stop; /* enum rumkv_plan_dma_stop */
 	uint16_t mmio_count;
@@ -80,6 +92,14 @@ struct rumkv_plan_device {
 	const struct rumkv_plan_mmio *mmio;
 	const uint32_t *irqs;	 /* physical interrupt IDs (GIC INTIDs) */
 	const uint32_t *streams; /* IOMMU stream IDs */
+	/* A PCI function behind the platform's host bridge (pci != 0):
+	 * its requester ID (bus << 8 | device << 3 | function) and its
+	 * memory BARs, which are also its MMIO windows, in order. */
+	uint16_t pci_rid;
+	uint8_t pci;
+	uint8_t bar_count;
+	uint32_t reserved;
+	const struct rumkv_plan_pci_bar *bars;
 };
 
 /* A blob copied into the cell at every (re)start: kernel, DTB, initrd. */
@@ -145,6 +165,11 @@ enum rumkv_plan_irqc_kind {
 	RUMKV_IRQC_GICV3 = 1, /* regs[0] = GICD, regs[1] = GICR region */
 };
 
+enum rumkv_plan_iommu_kind {
+	RUMKV_IOMMU_NONE = 0,
+	RUMKV_IOMMU_SMMUV3 = 1, /* iommu = its register frames (128 KiB) */
+};
+
 enum rumkv_plan_uart_kind {
 	RUMKV_UART_PL011 = 1,
 };
@@ -157,6 +182,15 @@ struct rumkv_plan_platform {
 	uint32_t uart_irq;  /* its interrupt ID */
 	struct rumkv_plan_mmio uart;
 	uint32_t timer_irqs[4]; /* secure phys, phys, virt, hyp (INTIDs) */
+	/* The IOMMU in front of the PCIe host bridge, if any, and its
+	 * event-queue and global-error interrupts (INTIDs, RumKV's own). */
+	uint32_t iommu_kind; /* enum rumkv_plan_iommu_kind */
+	uint32_t iommu_irqs[2];
+	uint32_t reserved;
+	struct rumkv_plan_mmio iommu;
+	/* The host bridge's configuration space (ECAM), RumKV's own: size 0
+	 * if the plan has no PCI function. */
+	struct rumkv_plan_mmio pci_ecam;
 };
 
 struct rumkv_plan {

@@ -139,6 +139,16 @@ int port_iommu_attach(struct rumkv_cell *cell, uint32_t stream);
  * completed or been aborted when it returns. Cell lock held. */
 void port_iommu_detach(struct rumkv_cell *cell, uint32_t stream);
 
+/* ---- PCI ---------------------------------------------------------------- */
+
+/* A `size`-byte (1, 2 or 4) register at `offset` (below 4096, a multiple
+ * of `size`) of the configuration space of PCI function `rid` (bus << 8 |
+ * device << 3 | function) behind the platform's host bridge (plan
+ * pci_ecam). Only called for functions the plan names. */
+uint32_t port_pci_config_read(uint32_t rid, uint32_t offset, uint32_t size);
+void port_pci_config_write(uint32_t rid, uint32_t offset, uint32_t size,
+			   uint32_t value);
+
 /* ---- Console ----------------------------------------------------------- */
 
 /* Writes raw bytes to the machine console and returns once they are in the

@@ -43,6 +43,17 @@ void aarch64_secondary_main(struct rumkv_core *core);
 /* mmu.c */
 int aarch64_mmu_init(const struct rumkv_plan *plan);
 
+/* pci_ecam.c: the host bridge's ECAM (plan pci_ecam), set at boot. */
+extern uint64_t aarch64_pci_ecam;
+
+/* smmuv3.c (iommu_absent.c: no-ops) */
+int aarch64_iommu_init(const struct rumkv_plan *plan);
+void aarch64_iommu_invalidate(const struct rumkv_cell *cell, uint64_t ipa,
+			      uint64_t size);
+void aarch64_iommu_serve(void);
+/* Is `intid` one of the IOMMU's interrupts? */
+bool aarch64_iommu_irq(uint32_t intid);
+
 /* console_pl011.c */
 /* The machine console's receive interrupt (RumKV's own). */
 void aarch64_uart_irq(struct rumkv_core *core);

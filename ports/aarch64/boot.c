@@ -125,6 +125,7 @@ RUMKV_BOOT int port_machine_init(const struct rumkv_plan *plan)
 		return -1;
 	}
 	write_sysreg(tpidr_el2, self);
+	aarch64_pci_ecam = plan->platform.pci_ecam.pa;
 	if (!ram_present(plan)) {
 		return -1;
 	}
@@ -138,7 +139,7 @@ RUMKV_BOOT int port_machine_init(const struct rumkv_plan *plan)
 		return -1;
 	}
 	el2_core_init(self);
-	return 0;
+	return aarch64_iommu_init(plan);
 }
 
 RUMKV_BOOT void aarch64_secondary_main(struct rumkv_core *core)

@@ -385,6 +385,59 @@ void gic_core_reset_guest(struct rumkv_core *core)
 	isb();
 }
 
+/* ---- RumKV's own group-0 interrupts (the IOMMU's) ---------------------- */
+
+RUMKV_BOOT int gic_fiq_own(uint32_t intid)
+{
+	uint32_t word = intid / 32 * 4;
+	uint32_t bit = 1u << (intid % 32);
+	uint32_t cfg = gic_gicd_base + GICD_ICFGR + intid / 16 * 4;
+
+	if ((mmio_read32(gic_gicd_base + GICD_CTLR) & GICD_CTLR_DS) == 0 ||
+	    intid < 32 || intid >= GIC_SPURIOUS) {
+		return -1;
+	}
+	mmio_write32(gic_gicd_base + GICD_ICENABLER + word, bit);
+	gicd_wait_rwp();
+	mmio_write32(gic_gicd_base + GICD_IGROUPR + word,
+		     mmio_read32(gic_gicd_base + GICD_IGROUPR + word) & ~bit);
+	mmio_write32(cfg, mmio_read32(cfg) | 2u << (intid % 16 * 2));
+	mmio_write8(gic_gicd_base + GICD_IPRIORITYR + intid, GIC_PRIO_DEFAULT);
+	mmio_write64(gic_gicd_base + GICD_IROUTER + intid * 8,
+		     read_sysreg(mpidr_el1) & MPIDR_AFF_MASK);
+	mmio_write32(gic_gicd_base + GICD_CTLR,
+		     mmio_read32(gic_gicd_base + GICD_CTLR) |
+			     GICD_CTLR_ENABLE_G0);
+	gicd_wait_rwp();
+	write_sysreg(icc_igrpen0_el1, 1);
+	isb();
+	mmio_write32(gic_gicd_base + GICD_ISENABLER + word, bit);
+	return 0;
+}
+
+/* Serves RumKV's group-0 interrupts that are pending on this core (a
+ * FIQ, or a parked core woken by one). */
+void gic_fiq_serve(struct rumkv_core *core)
+{
+	for (;;) {
+		uint32_t intid = (uint32_t)read_sysreg(icc_iar0_el1);
+
+		if (intid >= GIC_SPURIOUS) {
+			return;
+		}
+		if (aarch64_iommu_irq(intid)) {
+			aarch64_iommu_serve();
+		} else if (!core->arch.fiq_reported) {
+			core->arch.fiq_reported = true;
+			rumkv_log("unexpected FIQ (INTID %u) on core hw 0x%llx "
+				  "ignored",
+				  intid, (unsigned long long)core->hwid);
+		}
+		write_sysreg(icc_eoir0_el1, intid);
+		write_sysreg(icc_dir_el1, intid);
+	}
+}
+
 /* ---- parked cores ------------------------------------------------------ */
 
 /* On a parked core, after its WFI: acknowledges what woke it. RumKV's
@@ -396,6 +449,7 @@ void gic_core_reset_guest(struct rumkv_core *core)
  * loop. gic_parked_release makes it inactive when the vcore starts. */
 void gic_parked_drain(struct rumkv_core *core)
 {
+	gic_fiq_serve(core);
 	for (;;) {
 		uint32_t intid = (uint32_t)read_sysreg(icc_iar1_el1);
 

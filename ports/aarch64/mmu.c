@@ -114,6 +114,14 @@ RUMKV_BOOT static int map_cells(const struct rumkv_plan *plan)
 				err = map_device(d->mmio[0].pa,
 						 d->mmio[0].size);
 			}
+			/* And programs PCI functions' configuration space:
+			 * one 4 KiB page of the ECAM each. */
+			if (d->pci && plan->platform.pci_ecam.size != 0) {
+				err = map_device(
+					plan->platform.pci_ecam.pa +
+						((uint64_t)d->pci_rid << 12),
+					RUMKV_PAGE_SIZE);
+			}
 		}
 	}
 	return err;
@@ -138,6 +146,9 @@ RUMKV_BOOT int aarch64_mmu_init(const struct rumkv_plan *plan)
 	}
 	for (i = 0; err == 0 && i < p->irqc_reg_count; i++) {
 		err = map_device(p->irqc_regs[i].pa, p->irqc_regs[i].size);
+	}
+	if (err == 0 && p->iommu_kind != RUMKV_IOMMU_NONE) {
+		err = map_device(p->iommu.pa, p->iommu.size);
 	}
 	if (err == 0) {
 		err = map_cells(plan);

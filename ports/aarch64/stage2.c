@@ -53,6 +53,7 @@ static void stage2_invalidate(void *owner, uint64_t in, uint64_t size)
 		write_sysreg(vttbr_el2, prev);
 		isb();
 	}
+	aarch64_iommu_invalidate(cell, in, size);
 }
 
 static const struct rumkv_pt_ops stage2_ops = {

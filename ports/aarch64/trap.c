@@ -371,24 +371,12 @@ void aarch64_trap_serror(struct rumkv_core *core, uint64_t esr)
 	write_sysreg(hcr_el2, read_sysreg(hcr_el2) | HCR_VSE);
 }
 
-/* No interrupt is in group 0, so a physical FIQ is nobody's: it is
- * acknowledged and dropped, and the cell on the core is not disturbed.
- * The first one on each core is reported. */
+/* A physical FIQ taken while the cell ran: RumKV's own group-0
+ * interrupts (the IOMMU's); any other is acknowledged and dropped (the
+ * first one on each core reported), and the cell is not disturbed. */
 void aarch64_trap_fiq(struct rumkv_core *core)
 {
-	uint64_t intid = read_sysreg(icc_iar0_el1);
-
-	if (intid < GIC_SPURIOUS) {
-		write_sysreg(icc_eoir0_el1, intid);
-		write_sysreg(icc_dir_el1, intid);
-	}
-	if (!core->arch.fiq_reported) {
-		core->arch.fiq_reported = true;
-		rumkv_log("unexpected FIQ (INTID %llu) on core hw 0x%llx "
-			  "ignored",
-			  (unsigned long long)intid,
-			  (unsigned long long)core->hwid);
-	}
+	gic_fiq_serve(core);
 }
 
 /* RumKV's own state can no longer be trusted: report once (without the

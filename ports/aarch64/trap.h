@@ -27,7 +27,7 @@ void aarch64_trap_sync(struct rumkv_core *core, struct trap_frame *f,
 /* A physical SError taken while the cell ran (ESR_EL2 `esr`): becomes a
  * virtual SError of the cell, or stops the machine if uncontainable. */
 void aarch64_trap_serror(struct rumkv_core *core, uint64_t esr);
-/* A physical FIQ taken while the cell ran: acknowledged and dropped. */
+/* A physical FIQ taken while the cell ran: RumKV's (IOMMU) or dropped. */
 void aarch64_trap_fiq(struct rumkv_core *core);
 /* A fault in RumKV itself, with the LR of the code that faulted. */
 RUMKV_NORETURN void aarch64_trap_el2(uint64_t lr);

@@ -200,7 +200,10 @@ void port_core_kick(struct rumkv_core *target)
 
 	record(FAKE_KICK, target, NULL, req, 0);
 	target->arch.kicks++;
-	/* The target traps at once and serves what was posted to it. */
+	/* The target traps at once and serves what was posted to it; an end
+	 * request stays posted for the test to serve on the target
+	 * (rumkv_core_serve under fake_run), since it ends the cell there. */
+	req &= ~RUMKV_REQ_END;
 	if ((req & RUMKV_REQ_SYNC_IRQS) != 0) {
 		port_irq_sync(target);
 	}
@@ -282,6 +285,24 @@ int port_iommu_attach(struct rumkv_cell *cell, uint32_t stream)
 void port_iommu_detach(struct rumkv_cell *cell, uint32_t stream)
 {
 	record(FAKE_IOMMU_DETACH, NULL, cell, stream, 0);
+}
+
+uint32_t port_pci_config_read(uint32_t rid, uint32_t offset, uint32_t size)
+{
+	if (fake.pci_config != NULL) {
+		return fake.pci_config(rid, offset, size, false, 0);
+	}
+	return size == 4 ? ~0u : (1u << (8 * size)) - 1;
+}
+
+void port_pci_config_write(uint32_t rid, uint32_t offset, uint32_t size,
+			   uint32_t value)
+{
+	record(FAKE_PCI_WRITE, NULL, NULL,
+	       (uint64_t)rid << 32 | (uint64_t)size << 16 | offset, value);
+	if (fake.pci_config != NULL) {
+		(void)fake.pci_config(rid, offset, size, true, value);
+	}
 }
 
 /* ---- time ---- */

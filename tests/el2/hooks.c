@@ -334,6 +334,36 @@ void port_iommu_detach(struct rumkv_cell *cell, uint32_t stream)
 	el2.iommu_detached++;
 }
 
+/* The harness has no SMMU (ports/aarch64/smmuv3.c is not compiled). */
+bool aarch64_iommu_irq(uint32_t intid)
+{
+	(void)intid;
+	return false;
+}
+
+void aarch64_iommu_serve(void)
+{
+}
+
+/* ---- PCI (no function in the EL2 harness's plans) ---- */
+
+uint32_t port_pci_config_read(uint32_t rid, uint32_t offset, uint32_t size)
+{
+	(void)rid;
+	(void)offset;
+	(void)size;
+	return ~0u;
+}
+
+void port_pci_config_write(uint32_t rid, uint32_t offset, uint32_t size,
+			   uint32_t value)
+{
+	(void)rid;
+	(void)offset;
+	(void)size;
+	(void)value;
+}
+
 /* ---- console ---- */
 
 int port_console_init(const struct rumkv_plan *plan)

@@ -46,21 +46,21 @@ static const uint32_t stream_5 = 5;
 
 static const struct rumkv_plan_device dev_a[] = {
 	{"/virtio_mmio@a000000", RIGHT_NET, RUMKV_DMA_STOP_VIRTIO_MMIO, 1, 1, 0,
-	 &mmio_a_net, &irq_a_net, NULL},
+	 &mmio_a_net, &irq_a_net, NULL, 0, 0, 0, 0, NULL},
 	{"/virtio_mmio@a001000", RIGHT_BLOCK, RUMKV_DMA_STOP_VIRTIO_MMIO, 1, 1,
-	 0, &mmio_a_blk, &irq_a_blk, NULL},
+	 0, &mmio_a_blk, &irq_a_blk, NULL, 0, 0, 0, 0, NULL},
 };
 static const struct rumkv_plan_device dev_b[] = {
 	{"/pl031@9010000", RIGHT_RTC, RUMKV_DMA_STOP_NONE, 1, 1, 0, &mmio_b_rtc,
-	 &irq_b_rtc, NULL},
+	 &irq_b_rtc, NULL, 0, 0, 0, 0, NULL},
 	{"/dma@9020000", RIGHT_OTHER, RUMKV_DMA_STOP_IOMMU, 1, 1, 1,
-	 &mmio_b_dma, &irq_b_dma, &stream_5},
+	 &mmio_b_dma, &irq_b_dma, &stream_5, 0, 0, 0, 0, NULL},
 };
 static const struct rumkv_plan_device dev_c[] = {
 	{"/virtio_mmio@a002000", RIGHT_NET, RUMKV_DMA_STOP_VIRTIO_MMIO, 1, 1, 0,
-	 &mmio_c_net, &irq_c_net, NULL},
+	 &mmio_c_net, &irq_c_net, NULL, 0, 0, 0, 0, NULL},
 	{"/virtio_mmio@a003000", RIGHT_BLOCK, RUMKV_DMA_STOP_VIRTIO_MMIO, 1, 1,
-	 0, &mmio_c_blk, &irq_c_blk, NULL},
+	 0, &mmio_c_blk, &irq_c_blk, NULL, 0, 0, 0, 0, NULL},
 };
 
 static struct rumkv_plan_mem mem[3];

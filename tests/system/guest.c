@@ -60,6 +60,19 @@
  *   test=parked-level  routes the RTC's level-triggered alarm to vcore 1,
  *                   powers vcore 1 off, lets the alarm fire at it while
  *                   it is off, and powers it on again
+ *   test=edu-dma    drives QEMU's edu PCI device (BAR 0 at bar=): a DMA
+ *                   round trip through its own RAM, then (run 0) a DMA
+ *                   write of 4 KiB to victim=, (later runs) to rumkv=
+ *   test=edu-pledge starts a DMA of the edu device (bar=) into its own RAM,
+ *                   pledges the device away while it is in flight, checks
+ *                   that none of it landed, and reads the device again
+ *   test=pci-enum   after wait= ms, scans bus 0 of its virtual ECAM (ecam=),
+ *                   prints the functions it finds, tries to move and size
+ *                   its own function's (own=) BAR 0, sets every command
+ *                   bit, writes to function other='s registers, and does
+ *                   a DMA round trip with its edu (bar=)
+ *   test=dma-victim fills 4 KiB at addr= with a pattern and checks it
+ *                   every 50 ms for ms= milliseconds
  */
 #include <guest.h>
 
@@ -912,6 +925,214 @@ static void test_parked_level(void)
 	((volatile uint32_t *)RTC_BASE)[RTC_ICR] = 1;
 }
 
+/* QEMU's edu device: DMA engine registers and its 4 KiB buffer. */
+#define EDU_ID 0x00
+#define EDU_DMA_SRC 0x80
+#define EDU_DMA_DST 0x88
+#define EDU_DMA_COUNT 0x90
+#define EDU_DMA_CMD 0x98
+#define EDU_DMA_RUN 1u
+#define EDU_DMA_TO_RAM 2u
+#define EDU_BUFFER 0x40000ull
+
+static uint8_t dma_src[4096] __attribute__((aligned(4096)));
+static uint8_t dma_dst[4096] __attribute__((aligned(4096)));
+
+/* Runs one DMA of `count` bytes; false if it did not finish in 2 s. */
+static bool edu_dma(uint64_t bar, uint64_t src, uint64_t dst, uint64_t count,
+		    uint64_t cmd)
+{
+	volatile uint64_t *r = (volatile uint64_t *)bar;
+	uint64_t end = counter() + counter_freq() * 2;
+
+	r[EDU_DMA_SRC / 8] = src;
+	r[EDU_DMA_DST / 8] = dst;
+	r[EDU_DMA_COUNT / 8] = count;
+	r[EDU_DMA_CMD / 8] = cmd | EDU_DMA_RUN;
+	while ((r[EDU_DMA_CMD / 8] & EDU_DMA_RUN) != 0) {
+		if (counter() > end) {
+			return false;
+		}
+	}
+	return true;
+}
+
+static uint32_t restarts_now(void)
+{
+	uint64_t ipa = rumkv_call(RUMKV_HC_STATUS_PAGE, 0, 0, 0).x1;
+	const volatile struct rumkv_status_page *st = (const void *)ipa;
+	uint32_t c = (uint32_t)rumkv_call(RUMKV_HC_CORE_INFO, 0, 0, 0).x1;
+
+	return st->cell[c].restart_count;
+}
+
+static void test_edu_dma(void)
+{
+	uint64_t bar = arg_or("bar", 0);
+	uint32_t run = restarts_now();
+	uint64_t target = run == 0 ? arg_or("victim", 0) : arg_or("rumkv", 0);
+	unsigned bad = 0;
+	bool ok;
+
+	gprintf("run %u: edu id 0x%x\n", run,
+		*(volatile uint32_t *)(bar + EDU_ID));
+	for (unsigned i = 0; i < sizeof(dma_src); i++) {
+		dma_src[i] = (uint8_t)(i * 13 + 7);
+		dma_dst[i] = 0;
+	}
+	ok = edu_dma(bar, (uint64_t)dma_src, EDU_BUFFER, sizeof(dma_src), 0) &&
+	     edu_dma(bar, EDU_BUFFER, (uint64_t)dma_dst, sizeof(dma_dst),
+		     EDU_DMA_TO_RAM);
+	for (unsigned i = 0; i < sizeof(dma_dst); i++) {
+		bad += dma_dst[i] != dma_src[i];
+	}
+	gprintf("own-memory DMA round trip: %s (%u bytes differ)\n",
+		ok && bad == 0 ? "ok" : "FAILED", bad);
+	gprintf("DMA write of 4096 bytes to 0x%llx\n",
+		(unsigned long long)target);
+	ok = edu_dma(bar, EDU_BUFFER, target, 4096, EDU_DMA_TO_RAM);
+	gprintf("DMA to 0x%llx finished: %s\n", (unsigned long long)target,
+		ok ? "yes" : "no");
+	sleep_ms(1000);
+	gprintf("attacker survived its DMA\n");
+}
+
+static void test_edu_pledge(void)
+{
+	uint64_t bar = arg_or("bar", 0);
+	volatile uint8_t *dst = dma_dst;
+	struct smccc_res r;
+	unsigned landed = 0;
+	bool ok;
+
+	for (unsigned i = 0; i < sizeof(dma_src); i++) {
+		dma_src[i] = (uint8_t)(i | 1);
+		dma_dst[i] = 0;
+	}
+	ok = edu_dma(bar, (uint64_t)dma_src, EDU_BUFFER, sizeof(dma_src), 0);
+	gprintf("edu buffer loaded: %s\n", ok ? "yes" : "no");
+	/* edu runs a DMA 100 ms after it is started: it is in flight while
+	 * the pledge runs and returns. */
+	((volatile uint64_t *)bar)[EDU_DMA_SRC / 8] = EDU_BUFFER;
+	((volatile uint64_t *)bar)[EDU_DMA_DST / 8] = (uint64_t)dma_dst;
+	((volatile uint64_t *)bar)[EDU_DMA_COUNT / 8] = sizeof(dma_dst);
+	((volatile uint64_t *)bar)[EDU_DMA_CMD / 8] =
+		EDU_DMA_TO_RAM | EDU_DMA_RUN;
+	r = rumkv_call(RUMKV_HC_PLEDGE, RUMKV_RIGHTS_COMPUTE_ONLY, 0, 0);
+	gprintf("pledged the edu device away with its DMA in flight: %lld\n",
+		(long long)r.x0);
+	sleep_ms(1000);
+	for (unsigned i = 0; i < sizeof(dma_dst); i++) {
+		landed += dst[i] != 0;
+	}
+	gprintf("bytes landed after the pledge: %u\n", landed);
+	gprintf("reading the edu device after the pledge\n");
+	gprintf("edu read survived: 0x%x\n",
+		*(volatile uint32_t *)(bar + EDU_ID));
+}
+
+static volatile uint32_t *pci_reg(uint64_t ecam, uint64_t rid, uint32_t off)
+{
+	return (volatile uint32_t *)(ecam + (rid << 12) + off);
+}
+
+static void pci_scan(uint64_t ecam)
+{
+	unsigned found = 0;
+
+	for (uint64_t dev = 0; dev < 32; dev++) {
+		for (uint64_t fn = 0; fn < 8; fn++) {
+			uint32_t id = *pci_reg(ecam, dev << 3 | fn, 0);
+			uint32_t hdr = *pci_reg(ecam, dev << 3 | fn, 0x0c);
+
+			if ((id & 0xffff) == 0xffff) {
+				if (fn == 0) {
+					break;
+				}
+				continue;
+			}
+			found++;
+			gprintf("found pci 00:%02x.%x id %04x:%04x\n",
+				(unsigned)dev, (unsigned)fn, id & 0xffff,
+				id >> 16);
+			if (fn == 0 && (hdr & (0x80u << 16)) == 0) {
+				break;
+			}
+		}
+	}
+	gprintf("bus 0: %u functions\n", found);
+}
+
+static void test_pci_enum(void)
+{
+	uint64_t ecam = arg_or("ecam", 0);
+	uint64_t own = arg_or("own", 0);
+	uint64_t other = arg_or("other", 0);
+	uint64_t bar = arg_or("bar", 0);
+	volatile uint32_t *bar0 = pci_reg(ecam, own, 0x10);
+	volatile uint16_t *cmd =
+		(volatile uint16_t *)(uintptr_t)pci_reg(ecam, own, 4);
+	unsigned bad = 0;
+	bool ok;
+
+	sleep_ms(arg_or("wait", 0));
+	pci_scan(ecam);
+	gprintf("own BAR0 0x%x, command 0x%x\n", *bar0, *cmd);
+	*bar0 = 0x20000000;
+	gprintf("own BAR0 after writing 0x20000000: 0x%x\n", *bar0);
+	*bar0 = ~0u;
+	gprintf("own BAR0 size mask 0x%x\n", *bar0);
+	*bar0 = 0x10000000;
+	gprintf("own BAR0 after sizing 0x%x\n", *bar0);
+	*cmd = 0xffff;
+	gprintf("own command after writing 0xffff: 0x%x\n", *cmd);
+	*cmd = 0x6;
+	if (other != 0) {
+		*(volatile uint16_t *)(uintptr_t)pci_reg(ecam, other, 4) = 0;
+		*pci_reg(ecam, other, 0x10) = 0x10000000;
+		gprintf("other function id after writes: 0x%x\n",
+			*pci_reg(ecam, other, 0));
+	}
+	for (unsigned i = 0; i < sizeof(dma_src); i++) {
+		dma_src[i] = (uint8_t)(i * 3 + 1);
+		dma_dst[i] = 0;
+	}
+	ok = edu_dma(bar, (uint64_t)dma_src, EDU_BUFFER, sizeof(dma_src), 0) &&
+	     edu_dma(bar, EDU_BUFFER, (uint64_t)dma_dst, sizeof(dma_dst),
+		     EDU_DMA_TO_RAM);
+	for (unsigned i = 0; i < sizeof(dma_dst); i++) {
+		bad += dma_dst[i] != dma_src[i];
+	}
+	gprintf("DMA round trip: %s\n", ok && bad == 0 ? "ok" : "FAILED");
+}
+
+static uint8_t victim_byte(uint64_t i)
+{
+	return (uint8_t)(i * 29 + 5);
+}
+
+static void test_dma_victim(void)
+{
+	volatile uint8_t *buf = (volatile uint8_t *)arg_or("addr", 0);
+	uint64_t ms = arg_or("ms", 3000);
+	uint64_t end = counter() + counter_freq() * ms / 1000;
+	unsigned changed = 0;
+
+	for (uint64_t i = 0; i < 4096; i++) {
+		buf[i] = victim_byte(i);
+	}
+	gprintf("victim: 4096 bytes at 0x%llx filled\n",
+		(unsigned long long)(uintptr_t)buf);
+	while (counter() < end && changed == 0) {
+		sleep_ms(50);
+		for (uint64_t i = 0; i < 4096; i++) {
+			changed += buf[i] != victim_byte(i);
+		}
+	}
+	gprintf("victim: after %llu ms, %u bytes changed\n",
+		(unsigned long long)ms, changed);
+}
+
 static void run_test(const char *test, unsigned vcores)
 {
 	if (str_is(test, "poll-input")) {
@@ -946,6 +1167,14 @@ static void run_test(const char *test, unsigned vcores)
 		test_gic_pair();
 	} else if (str_is(test, "parked-level")) {
 		test_parked_level();
+	} else if (str_is(test, "edu-dma")) {
+		test_edu_dma();
+	} else if (str_is(test, "edu-pledge")) {
+		test_edu_pledge();
+	} else if (str_is(test, "pci-enum")) {
+		test_pci_enum();
+	} else if (str_is(test, "dma-victim")) {
+		test_dma_victim();
 	} else if (str_is(test, "rtc-owner")) {
 		test_rtc_owner();
 	} else if (str_is(test, "restart-check")) {

@@ -34,21 +34,21 @@ static const uint32_t stream_5 = 5;
 
 static const struct rumkv_plan_device dev_a[] = {
 	{"/virtio_mmio@a003e00", RIGHT_NET, RUMKV_DMA_STOP_VIRTIO_MMIO, 1, 1, 0,
-	 &mmio_a_net, &irq_79, NULL},
+	 &mmio_a_net, &irq_79, NULL, 0, 0, 0, 0, NULL},
 	{"/virtio_mmio@a002e00", RIGHT_BLOCK, RUMKV_DMA_STOP_VIRTIO_MMIO, 1, 1,
-	 0, &mmio_a_blk, &irq_71, NULL},
+	 0, &mmio_a_blk, &irq_71, NULL, 0, 0, 0, 0, NULL},
 };
 static const struct rumkv_plan_device dev_b[] = {
 	{"/pl031@9010000", RIGHT_RTC, RUMKV_DMA_STOP_NONE, 1, 1, 0, &mmio_b_rtc,
-	 &irq_34, NULL},
+	 &irq_34, NULL, 0, 0, 0, 0, NULL},
 	{"/dma@9020000", RIGHT_OTHER, RUMKV_DMA_STOP_IOMMU, 1, 0, 1,
-	 &mmio_b_dma, NULL, &stream_5},
+	 &mmio_b_dma, NULL, &stream_5, 0, 0, 0, 0, NULL},
 };
 static const struct rumkv_plan_device dev_c[] = {
 	{"/virtio_mmio@a001e00", RIGHT_NET, RUMKV_DMA_STOP_VIRTIO_MMIO, 1, 1, 0,
-	 &mmio_c_net, &irq_63, NULL},
+	 &mmio_c_net, &irq_63, NULL, 0, 0, 0, 0, NULL},
 	{"/virtio_mmio@a000e00", RIGHT_BLOCK, RUMKV_DMA_STOP_VIRTIO_MMIO, 1, 1,
-	 0, &mmio_c_blk, &irq_55, NULL},
+	 0, &mmio_c_blk, &irq_55, NULL, 0, 0, 0, 0, NULL},
 };
 
 static struct rumkv_plan_mem mem[3];

@@ -75,13 +75,13 @@ Test(boot, other_version_is_named_and_read_no_further)
 {
 	fm_build();
 	fm.plan.version = RUMKV_PLAN_VERSION + 1;
-	fm.plan.cell_count = 0; /* would be an error of a version-1 plan */
+	fm.plan.cell_count = 0; /* would be an error of a version-2 plan */
 
 	cr_assert_eq(fm_boot(), FAKE_SYSTEM_OFF);
 	cr_assert_eq(fake_count(FAKE_MACHINE_INIT, -1, -1), 0);
 	cr_assert_str_eq(fake.console,
-			 "rumkv: cannot start: plan version 2, this RumKV "
-			 "reads version 1; powering off\n");
+			 "rumkv: cannot start: plan version 3, this RumKV "
+			 "reads version 2; powering off\n");
 }
 
 Test(boot, console_the_port_cannot_drive_powers_off)

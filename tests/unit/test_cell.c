@@ -421,3 +421,58 @@ Test(cell, report_names_the_physical_address_of_relocated_memory)
 				       "PC 0x40801234; restarting") != NULL,
 		  "console: %s", fake.console);
 }
+
+static void serve(void *core)
+{
+	rumkv_core_serve(core);
+}
+
+/* An IOMMU fault found on another core (the SMMU's interrupt) ends the
+ * stream's cell on the cell's own core, once, with the report; the cell
+ * restarts with its stream re-attached and can be ended so again. */
+Test(cell, dma_fault_ends_the_streams_cell_on_its_own_core)
+{
+	struct rumkv_fault f = {
+		.reason = RUMKV_REASON_DMA_FAULT,
+		.ipa = 0x40c00000,
+		.ipa_valid = true,
+		.cause = "SMMU translation fault (event 0x10): DMA write by "
+			 "stream 5 (/dma@9020000)",
+	};
+	struct rumkv_core *b0;
+	enum fake_event_kind how;
+
+	fm_boot_all();
+	b0 = fm_core(FM_B, 0);
+	fake_reset();
+	rumkv_cell_fault_async(fm_cell(FM_B), &f);
+	cr_assert_eq(fake_count(FAKE_KICK, -1, 4), 1, "B's vcore 0 kicked");
+	cr_assert_neq(b0->requests & RUMKV_REQ_END, 0);
+	rumkv_cell_fault_async(fm_cell(FM_B), &f);
+	cr_assert_eq(fake_count(FAKE_KICK, -1, -1), 1, "only the first counts");
+	cr_assert_eq(fm_cell(FM_B)->state, RUMKV_CELL_RUNNING,
+		     "nothing happens until B's core serves the request");
+
+	fake.guest_pc = 0x40a01000;
+	how = fake_run(b0, serve, b0);
+	cr_assert_eq(how, FAKE_ENTER, "B's vcore 0 restarts right there");
+	cr_assert(fake_seen(FAKE_IOMMU_DETACH, FM_B, 5), "stream aborted");
+	cr_assert(fake_seen(FAKE_IOMMU_ATTACH, FM_B, 5), "and back on restart");
+	cr_assert_str_eq(
+		fake.console,
+		"rumkv: cell B core 0 (hw 0x4): SMMU translation fault "
+		"(event 0x10): DMA write by stream 5 (/dma@9020000) "
+		"at IPA 0x40c00000, PC 0x40a01000; restarting (1 of "
+		"2)\n");
+	cr_assert_eq(fm_cell(FM_B)->reason, RUMKV_REASON_DMA_FAULT);
+	cr_assert_eq(fm_cell(FM_B)->restart_count, 1);
+	cr_assert_eq(b0->requests & RUMKV_REQ_END, 0, "no stale end request");
+	cr_assert_eq(fm_cell(FM_B)->fault_pending, 0);
+	cr_assert_eq(fm_cell(FM_A)->state, RUMKV_CELL_RUNNING);
+	cr_assert_eq(fm_cell(FM_C)->state, RUMKV_CELL_RUNNING);
+	cr_assert_eq(fake_count(FAKE_KICK, FM_A, -1), 0);
+
+	fake_reset();
+	rumkv_cell_fault_async(fm_cell(FM_B), &f);
+	cr_assert_eq(fake_count(FAKE_KICK, -1, 4), 1, "the new run can end");
+}

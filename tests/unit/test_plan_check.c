@@ -204,7 +204,7 @@ Test(plan_check, plan_version_and_counts)
 	fx.plan.ram_count = 0;
 	c = check();
 	expect(&c, 0, -1, RUMKV_FIELD_PLAN, -1, -1, -1,
-	       "plan version 7, this RumKV reads version 1");
+	       "plan version 7, this RumKV reads version 2");
 	expect(&c, 1, -1, RUMKV_FIELD_PLAN, -1, -1, -1,
 	       "65 cores: 1 to 64 supported");
 	expect(&c, 2, -1, RUMKV_FIELD_PLAN, -1, -1, -1,

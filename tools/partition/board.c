@@ -239,5 +239,7 @@ bool board_read(struct m_part *m)
 	ok = read_cores(m) && ok;
 	ok = read_gic(m) && ok;
 	read_flash(m);
-	return read_timer(m) && ok;
+	ok = read_timer(m) && ok;
+	pci_board_read(m);
+	return ok;
 }

@@ -24,7 +24,7 @@ static const char *const cell_props[] = {
 	"memory-size", "guest-address",	   "boot-protocol", "kernel",
 	"initrd",      "bootargs",	   "devices",	    "device-rights",
 	"rights",      "violation-policy", "restart-limit", "console",
-	"status-page", "phandle",	   "linux,phandle", NULL,
+	"status-page", "phandle",	   "linux,phandle", "pci-functions", "pci-function-rights", "pci-bars", NULL,
 };
 
 static void warn_unknown(struct m_part *m, int node, const char *path,
@@ -519,6 +519,7 @@ static void read_cell(struct m_part *m, struct m_cell *cell, int node)
 	}
 	cell->bootargs = bootargs;
 	read_devices(m, cell);
+	pci_read_functions(m, cell);
 	read_rights(m, cell);
 	read_policy(m, cell);
 	read_console(m, cell);

@@ -158,6 +158,21 @@ static void emit_devices(struct sbuf *sb, const struct m_part *m, unsigned c)
 		sb_puts(sb, "};\n");
 		emit_ids(sb, c, d, "irqs", dev->irqs, dev->irq_count);
 		emit_ids(sb, c, d, "streams", dev->streams, dev->stream_count);
+		if (dev->bar_count == 0) {
+			continue;
+		}
+		sb_printf(sb,
+			  "static const struct rumkv_plan_pci_bar "
+			  "cell%u_dev%u_bars[] = {\n",
+			  c, d);
+		for (unsigned b = 0; b < dev->bar_count; b++) {
+			sb_printf(sb,
+				  "\t{.pa = 0x%llx, .size = 0x%llx, "
+				  ".index = %u},\n",
+				  U64(dev->bars[b].pa), U64(dev->bars[b].size),
+				  dev->bars[b].index);
+		}
+		sb_puts(sb, "};\n");
 	}
 	if (pc->device_count == 0) {
 		return;
@@ -187,6 +202,15 @@ static void emit_devices(struct sbuf *sb, const struct m_part *m, unsigned c)
 		if (dev->stream_count) {
 			sb_printf(sb, "\t\t.streams = cell%u_dev%u_streams,\n",
 				  c, d);
+		}
+		if (dev->pci) {
+			sb_printf(sb,
+				  "\t\t.pci = 1,\n\t\t.pci_rid = 0x%x,\n"
+				  "\t\t.bar_count = %u,\n",
+				  dev->pci_rid, dev->bar_count);
+		}
+		if (dev->bar_count) {
+			sb_printf(sb, "\t\t.bars = cell%u_dev%u_bars,\n", c, d);
 		}
 		sb_puts(sb, "\t},\n");
 	}
@@ -325,6 +349,10 @@ static void emit_plan(struct sbuf *sb, const struct m_part *m)
 		  "\t\t.uart_irq = %u,\n"
 		  "\t\t.uart = {.pa = 0x%llx, .size = 0x%llx},\n"
 		  "\t\t.timer_irqs = {%u, %u, %u, %u},\n"
+		  "\t\t.iommu_kind = %u,\n"
+		  "\t\t.iommu_irqs = {%u, %u},\n"
+		  "\t\t.iommu = {.pa = 0x%llx, .size = 0x%llx},\n"
+		  "\t\t.pci_ecam = {.pa = 0x%llx, .size = 0x%llx},\n"
 		  "\t},\n"
 		  "\t.cell_state = cell_state,\n"
 		  "\t.core_state = core_state,\n"
@@ -334,7 +362,10 @@ static void emit_plan(struct sbuf *sb, const struct m_part *m)
 		  U64(pf->irqc_regs[1].pa), U64(pf->irqc_regs[1].size),
 		  m->console_path, pf->uart_irq, U64(pf->uart.pa),
 		  U64(pf->uart.size), pf->timer_irqs[0], pf->timer_irqs[1],
-		  pf->timer_irqs[2], pf->timer_irqs[3]);
+		  pf->timer_irqs[2], pf->timer_irqs[3], pf->iommu_kind,
+		  pf->iommu_irqs[0], pf->iommu_irqs[1], U64(pf->iommu.pa),
+		  U64(pf->iommu.size), U64(pf->pci_ecam.pa),
+		  U64(pf->pci_ecam.size));
 }
 
 char *emit_plan_c(struct m_part *m)

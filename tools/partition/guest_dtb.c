@@ -263,6 +263,16 @@ static void copy_subtree(struct gdt *g, int src, int right)
 /* ---- The nodes RumKV writes ------------------------------------------------
  */
 
+static bool has_pci(const struct m_cell *cell)
+{
+	for (unsigned i = 0; i < cell->device_count; i++) {
+		if (cell->devices[i].pci) {
+			return true;
+		}
+	}
+	return false;
+}
+
 static void write_chosen(struct gdt *g)
 {
 	const struct m_cell *cell = g->cell;
@@ -283,6 +293,98 @@ static void write_chosen(struct gdt *g)
 		prop_u64(g, "linux,initrd-start", rd->ipa);
 		prop_u64(g, "linux,initrd-end", rd->ipa + rd->size);
 	}
+	if (has_pci(cell)) {
+		/* RumKV placed the BARs and the cell cannot move them. */
+		prop_u32(g, "linux,pci-probe-only", 1);
+	}
+	end(g);
+}
+
+/* Does interrupt-map entry `e` (child unit address, pin) belong to an
+ * INTA of one of the cell's functions, under the map's mask? */
+static bool own_intx(const struct gdt *g, const fdt32_t *e, const fdt32_t *mask)
+{
+	const struct m_cell *cell = g->cell;
+
+	for (unsigned i = 0; i < cell->device_count; i++) {
+		const struct m_device *d = &cell->devices[i];
+		const uint32_t key[4] = {d->pci_rid << 8, 0, 0, 1};
+		bool match = d->pci && d->irq_count != 0;
+
+		for (int k = 0; k < 4 && match; k++) {
+			match = (key[k] & fdt32_ld(mask + k)) ==
+				fdt32_ld(e + k);
+		}
+		if (match) {
+			return true;
+		}
+	}
+	return false;
+}
+
+/* The host bridge's interrupt-map, only the lines of the cell's
+ * functions (each a line the cell owns), to the guest's GIC. */
+static void write_intx_map(struct gdt *g, int src)
+{
+	const void *fdt = g->m->fdt;
+	int len;
+	int mlen;
+	const fdt32_t *map = fdt_getprop(fdt, src, "interrupt-map", &len);
+	const fdt32_t *mask =
+		fdt_getprop(fdt, src, "interrupt-map-mask", &mlen);
+	uint32_t gic_ac = 0;
+	int entry;
+	fdt32_t out[64 * 10];
+	int n = 0;
+
+	if (map == NULL || mask == NULL || mlen != 16) {
+		return;
+	}
+	(void)fu_u32(fdt, g->m->board.gic_node, "#address-cells", &gic_ac);
+	entry = 4 + 1 + (int)gic_ac + 3;
+	for (int at = 0; (at + entry) * 4 <= len && n + 8 <= 64 * 10;
+	     at += entry) {
+		/* The guest's GIC has #address-cells = 0: the entry loses
+		 * the parent unit address. */
+		if (own_intx(g, map + at, mask)) {
+			memcpy(out + n, map + at, 4 * 4);
+			out[n + 4] = cpu_to_fdt32(g->gic_phandle);
+			memcpy(out + n + 5, map + at + 5 + gic_ac, 3 * 4);
+			n += 8;
+		}
+	}
+	prop(g, "interrupt-map", out, n * 4);
+	copy_prop(g, src, "interrupt-map-mask");
+}
+
+/* The virtual ECAM as the board's host bridge: its ECAM, windows and
+ * interrupt lines, no IOMMU or MSI controller (RumKV's SMMU translates
+ * the cell's DMA through its stage-2, transparently). */
+static void write_pci_host(struct gdt *g)
+{
+	const void *fdt = g->m->fdt;
+	int src = g->m->board.pci_node;
+	int off;
+
+	if (src < 0 || !has_pci(g->cell)) {
+		return;
+	}
+	begin(g, fdt_get_name(fdt, src, NULL));
+	fdt_for_each_property_offset(off, fdt, src)
+	{
+		const char *name;
+		int len;
+		const void *val = fdt_getprop_by_offset(fdt, off, &name, &len);
+
+		if (val == NULL || strcmp(name, "iommu-map") == 0 ||
+		    strcmp(name, "msi-map") == 0 ||
+		    strcmp(name, "msi-parent") == 0 ||
+		    strncmp(name, "interrupt-map", 13) == 0) {
+			continue;
+		}
+		prop(g, name, val, len);
+	}
+	write_intx_map(g, src);
 	end(g);
 }
 
@@ -471,9 +573,13 @@ static void write_tree(struct gdt *g, unsigned index)
 	write_psci_gic_timer(g);
 	write_hypervisor(g, index);
 	for (unsigned i = 0; i < cell->device_count; i++) {
+		if (cell->devices[i].node < 0) {
+			continue; /* a PCI function: no board node */
+		}
 		copy_subtree(g, cell->devices[i].node,
 			     (int)cell->devices[i].right);
 	}
+	write_pci_host(g);
 	if (cell->console & RUMKV_CONSOLE_VUART) {
 		copy_subtree(g, g->m->console_node, -1);
 	}

@@ -58,6 +58,19 @@ struct m_board {
 	int timer_node;
 	uint32_t timer_irqs[4];
 	struct m_range flash; /* the NOR flash banks, size 0 if none */
+	/* The SMMUv3 (compatible "arm,smmu-v3"), if the board has one. */
+	int smmu_node; /* -1 if none */
+	uint32_t smmu_phandle;
+	struct m_range smmu;
+	uint32_t smmu_irqs[2]; /* eventq, gerror */
+	/* The PCIe host bridge (compatible "pci-host-ecam-generic"). */
+	int pci_node; /* -1 if none */
+	struct m_range ecam;
+	struct m_range pci_mem[4]; /* CPU addresses of its memory windows */
+	unsigned pci_mem_count;
+	uint32_t pci_bus_first, pci_bus_last;
+	bool pci_iommu_map; /* requester IDs map 1:1 onto SMMU streams */
+	uint32_t pci_rid_base, pci_stream_base, pci_rid_count;
 };
 
 struct m_device {
@@ -72,6 +85,10 @@ struct m_device {
 	const char *right_name;
 	unsigned right;
 	uint8_t dma_stop; /* enum rumkv_plan_dma_stop */
+	/* PCI functions (node -1): requester ID and BARs (= mmio). */
+	bool pci;
+	uint32_t pci_rid;
+	uint32_t bar_index[M_MAX_WINDOWS];
 };
 
 enum m_image_kind { M_KERNEL, M_INITRD, M_DTB };
@@ -188,6 +205,10 @@ bool cells_read(struct m_part *m);
 /* devices.c: reads one passed-through device node. */
 bool device_read(struct m_part *m, struct m_cell *cell, int node,
 		 struct m_device *dev);
+/* pci.c: the board's SMMUv3 and PCIe host bridge (never fails: a board
+ * without them simply has no PCI to give), and a cell's pci-functions. */
+void pci_board_read(struct m_part *m);
+void pci_read_functions(struct m_part *m, struct m_cell *cell);
 /* image_read.c: a cell's kernel or initrd property and its file. */
 void image_read(struct m_part *m, struct m_cell *cell, enum m_image_kind kind);
 /* rights.c */

@@ -33,6 +33,16 @@ static void build_devices(struct m_part *m, const struct m_cell *cell,
 			mmio[w].pa = d->mmio[w].base;
 			mmio[w].size = d->mmio[w].size;
 		}
+		struct rumkv_plan_pci_bar *bars =
+			AR_NEW(m->ar, struct rumkv_plan_pci_bar, d->mmio_count);
+
+		for (unsigned w = 0; d->pci && w < d->mmio_count; w++) {
+			bars[w] = (struct rumkv_plan_pci_bar){
+				.pa = d->mmio[w].base,
+				.size = d->mmio[w].size,
+				.index = d->bar_index[w],
+			};
+		}
 		memcpy(irqs, d->irqs, d->irq_count * sizeof(*irqs));
 		memcpy(streams, d->streams, d->stream_count * sizeof(*streams));
 		devs[i] = (struct rumkv_plan_device){
@@ -45,6 +55,10 @@ static void build_devices(struct m_part *m, const struct m_cell *cell,
 			.mmio = mmio,
 			.irqs = d->irq_count ? irqs : NULL,
 			.streams = d->stream_count ? streams : NULL,
+			.pci_rid = (uint16_t)d->pci_rid,
+			.pci = d->pci,
+			.bar_count = d->pci ? (uint8_t)d->mmio_count : 0,
+			.bars = d->pci && d->mmio_count ? bars : NULL,
 		};
 	}
 	pc->device_count = cell->device_count;
@@ -172,6 +186,21 @@ struct rumkv_plan *plan_build(struct m_part *m)
 	pf->uart.pa = m->uart.base;
 	pf->uart.size = m->uart.size;
 	memcpy(pf->timer_irqs, m->board.timer_irqs, sizeof(pf->timer_irqs));
+	if (m->board.smmu_node >= 0) {
+		pf->iommu_kind = RUMKV_IOMMU_SMMUV3;
+		pf->iommu.pa = m->board.smmu.base;
+		pf->iommu.size = m->board.smmu.size;
+		memcpy(pf->iommu_irqs, m->board.smmu_irqs,
+		       sizeof(pf->iommu_irqs));
+	}
+	for (unsigned i = 0; i < m->cell_count; i++) {
+		for (unsigned d = 0; d < m->cells[i].device_count; d++) {
+			if (m->cells[i].devices[d].pci) {
+				pf->pci_ecam.pa = m->board.ecam.base;
+				pf->pci_ecam.size = m->board.ecam.size;
+			}
+		}
+	}
 	plan->cell_state = (struct rumkv_cell *)(void *)storage_stand_in[2];
 	plan->core_state = (struct rumkv_core *)(void *)storage_stand_in[2];
 	plan->status_page = storage_stand_in[2];

@@ -26,6 +26,7 @@
 #define GICD_PIDR2 0xffe8
 #define GICD_SIZE 0x10000
 
+#define GICD_CTLR_ENABLE_G0 (1u << 0)
 #define GICD_CTLR_ENABLE_G1 (1u << 1)
 #define GICD_CTLR_ARE (1u << 4)
 #define GICD_CTLR_DS (1u << 6)
@@ -75,6 +76,11 @@ void gic_parked_drain(struct rumkv_core *core);
 /* The core's vcore starts: releases SPIs left active while parked. */
 void gic_parked_release(struct rumkv_core *core);
 void gic_send_sgi(uint64_t hwid, uint32_t intid);
+/* Boot: makes SPI `intid` RumKV's own group-0 (FIQ) interrupt, edge
+ * triggered, routed to the calling core, enabled. 0, or -1 where the GIC
+ * keeps group 0 to the secure world. */
+int gic_fiq_own(uint32_t intid);
+void gic_fiq_serve(struct rumkv_core *core);
 /* The IRQ vector's slow path (vectors.S), after it counted the exit;
  * `intid` may be spurious (1020..1023). */
 void gic_irq_slow(struct rumkv_core *core, uint32_t intid);

@@ -14,8 +14,9 @@
 #define PORT_CORE_STACK_SIZE 4096u
 
 struct port_cell {
-	uint16_t vmid; /* tags the cell's TLB entries (VTTBR_EL2.VMID) */
-	uint16_t reserved[3];
+	uint16_t vmid;	  /* tags the cell's TLB entries (VTTBR_EL2.VMID) */
+	uint16_t streams; /* IOMMU streams attached (smmuv3.c) */
+	uint16_t reserved[2];
 	/* Interrupts the cell owns, one bit per INTID: the virtual
 	 * distributor filters every access through it, and revocation
 	 * clears bits. SGIs/PPIs apply to each of the cell's cores. */

@@ -32,6 +32,7 @@ enum fake_event_kind {
 	FAKE_VIRQ,	   /* a = intid raised on core */
 	FAKE_IOMMU_ATTACH, /* a = stream */
 	FAKE_IOMMU_DETACH, /* a = stream */
+	FAKE_PCI_WRITE,	   /* a = rid << 32 | size << 16 | offset, b = value */
 	FAKE_MMIO_WRITE,   /* a = pa, b = value */
 	FAKE_INVALIDATE,   /* a = in, b = size */
 	FAKE_CACHE_CLEAN,  /* a = va, b = size */
@@ -70,6 +71,10 @@ struct fake_state {
 	const struct rumkv_core *console_route;
 	/* Called by port_console_write() before it writes, if set. */
 	void (*console_hook)(const char *s, size_t len);
+	/* PCI configuration space, if a test models some (reads all ones
+	 * otherwise): returns the register read, or takes a write. */
+	uint32_t (*pci_config)(uint32_t rid, uint32_t offset, uint32_t size,
+			       bool write, uint32_t value);
 };
 
 extern struct fake_state fake;
