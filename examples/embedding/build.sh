@@ -18,10 +18,11 @@ pc=${PKG_CONFIG:-pkg-config}
 cflags=${CFLAGS:--Os -Wall -Wextra -Werror}
 mkdir -p "$out"
 
-# The guests: one flat image per cell, linked at the cell's RAM base.
+# The guests: one flat image per cell, linked where each cell sees its
+# RAM: the board's RAM base, 0x40000000.
 guest_cflags=$($pc --cflags rumkv-guest)
 guest_libs=$($pc --libs rumkv-guest)
-for cell in left:0x42000000 right:0x44000000; do
+for cell in left:0x40000000 right:0x40000000; do
 	name=${cell%%:*}
 	base=${cell#*:}
 	# shellcheck disable=SC2086 # flag lists split on purpose

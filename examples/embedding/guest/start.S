@@ -3,7 +3,7 @@
  * Entry of this project's guest, as RumKV enters a cell (docs/abi.md,
  * "Guest entry state"): EL1h, D/A/I/F masked, MMU and caches off,
  * x0 = the cell's device tree, every other register zero, no stack. A
- * flat image starts at the cell's RAM base, so it is linked there
+ * flat image starts where the cell sees its RAM, so it is linked there
  * (guest.ld, CELL_RAM_BASE).
  */
 	.section .text.start, "ax"
