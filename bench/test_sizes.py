@@ -92,6 +92,20 @@ class SizeBudget(unittest.TestCase):
         self.assertEqual(sum(budget.values()), 0xf0)
         self.assertEqual(set(budget), {name for name, _ in run.FEATURES})
 
+    def test_inlined_bytes_move_to_their_feature(self):
+        budget = run.feature_budget(self.map, self.rules, 0x40007000, 0xf0,
+                                    "test", {0x40007080: {"restart": 0x10}})
+        self.assertEqual(budget["lifecycle"], 0x30)
+        self.assertEqual(budget["restart"], 0x2c)
+        self.assertEqual(sum(budget.values()), 0xf0)
+
+    def test_inlined_function_in_its_own_section_keeps_its_feature(self):
+        self.assertEqual(run.feature_of(self.rules, "lib/cell.c",
+                                        ".text.cell_reset"), "restart")
+        self.assertEqual(run.feature_of(self.rules, "lib/cell.c",
+                                        ".text.cell_reset.part.0"),
+                         "restart")
+
     def test_budget_that_misses_the_text_fails(self):
         with self.assertRaisesRegex(run.BenchError, "add up to 240"):
             run.feature_budget(self.map, self.rules, 0x40007000, 0x100,
