@@ -89,6 +89,7 @@ void rumkv_cell_revoke(struct rumkv_cell *cell, struct rumkv_core *self,
 			(void)rumkv_pt_unmap(&cell->stage2, m->ipa, m->size);
 		}
 	}
+	rumkv_channel_revoke(cell, dropped);
 	if ((dropped & RUMKV_RIGHT_CONSOLE) != 0) {
 		rumkv_console_revoke(self, cell);
 	}
@@ -181,6 +182,7 @@ static void cell_reset(struct rumkv_cell *cell)
 			(void)port_iommu_attach(cell, dev->streams[i]);
 		}
 	}
+	rumkv_channel_assign(cell);
 	rumkv_cell_load_images(cell);
 }
 
