@@ -89,8 +89,9 @@ uint64_t rumkv_channel_ring(struct rumkv_core *core, uint64_t id)
 	bit = channel_bit(ch);
 	peer = &plan->cell_state[ch->cell[1 - side]];
 	if (!holds(cell, bit)) {
-		rumkv_cell_violation(core, RUMKV_REASON_RIGHT_REVOKED,
-				     "doorbell after pledging the channel away");
+		rumkv_cell_violation(
+			core, RUMKV_REASON_RIGHT_REVOKED,
+			"doorbell after pledging the channel away");
 	}
 	rumkv_lock(core, &peer->lock);
 	/* Again under the peer's lock: a pledge on another core of this cell
@@ -99,8 +100,9 @@ uint64_t rumkv_channel_ring(struct rumkv_core *core, uint64_t id)
 	 * channel is raised by this cell. */
 	if (!holds(cell, bit)) {
 		rumkv_unlock(&peer->lock);
-		rumkv_cell_violation(core, RUMKV_REASON_RIGHT_REVOKED,
-				     "doorbell after pledging the channel away");
+		rumkv_cell_violation(
+			core, RUMKV_REASON_RIGHT_REVOKED,
+			"doorbell after pledging the channel away");
 	}
 	if (peer->state != RUMKV_CELL_RUNNING || (peer->rights & bit) == 0) {
 		rumkv_unlock(&peer->lock);

@@ -122,9 +122,9 @@ Test(channel, outsider_and_bad_ids_raise_nothing)
 
 Test(channel, pledge_unmaps_revokes_and_a_later_ring_ends_the_cell)
 {
-	uint64_t r[8] = {RUMKV_HC_PLEDGE,
-			 RUMKV_RIGHT_CONSOLE | RUMKV_RIGHT_NET |
-				 RUMKV_RIGHT_BLOCK};
+	uint64_t r[8] = {RUMKV_HC_PLEDGE, RUMKV_RIGHT_CONSOLE |
+						  RUMKV_RIGHT_NET |
+						  RUMKV_RIGHT_BLOCK};
 	int64_t st;
 
 	boot_with_channel();
@@ -159,8 +159,7 @@ Test(channel, ring_to_an_ended_peer_is_denied)
 	int64_t st;
 
 	boot_with_channel();
-	cr_assert_neq(fm_violation(fm_core(FM_C, 0),
-				   RUMKV_REASON_STAGE2_FAULT),
+	cr_assert_neq(fm_violation(fm_core(FM_C, 0), RUMKV_REASON_STAGE2_FAULT),
 		      FAKE_RETURNED);
 	cr_assert_eq(fm_cell(FM_C)->state, RUMKV_CELL_TERMINATED);
 	cr_assert(fake_seen(FAKE_IRQ_REVOKE, FM_C, DB_C));

@@ -149,6 +149,7 @@ static void build(struct m_part *m)
 	struct rumkv_plan *plan;
 
 	layout_memory(m);
+	channels_read(m);
 	layout_images(m);
 	tables_size(m);
 	for (unsigned i = 0; i < m->cell_count; i++) {

@@ -82,8 +82,9 @@ static void build_cell(struct m_part *m, struct m_cell *cell,
 		       struct rumkv_plan_cell *pc)
 {
 	uint32_t *cores = AR_NEW(m->ar, uint32_t, cell->core_count);
+	unsigned shared = channels_mem_count(m, (unsigned)(cell - m->cells));
 	struct rumkv_plan_mem *mem =
-		AR_NEW(m->ar, struct rumkv_plan_mem, cell->mem_count);
+		AR_NEW(m->ar, struct rumkv_plan_mem, cell->mem_count + shared);
 
 	memcpy(cores, cell->cores, cell->core_count * sizeof(*cores));
 	for (unsigned i = 0; i < cell->mem_count; i++) {
@@ -96,13 +97,15 @@ static void build_cell(struct m_part *m, struct m_cell *cell,
 			.right = RUMKV_PLAN_NO_RIGHT,
 		};
 	}
+	channels_mem_fill(m, (unsigned)(cell - m->cells),
+			  mem + cell->mem_count);
 	if (cell->broken & BROKEN(RUMKV_FIELD_MEMORY)) {
 		cell->broken |= BROKEN(RUMKV_FIELD_TABLES);
 	}
 	pc->name = cell->name;
 	pc->core_count = cell->core_count;
 	pc->cores = cores;
-	pc->mem_count = cell->mem_count;
+	pc->mem_count = cell->mem_count + shared;
 	pc->mem = mem;
 	build_devices(m, cell, pc);
 	build_images(m, cell, pc);
@@ -160,6 +163,7 @@ struct rumkv_plan *plan_build(struct m_part *m)
 	plan->cell_state = (struct rumkv_cell *)(void *)storage_stand_in[2];
 	plan->core_state = (struct rumkv_core *)(void *)storage_stand_in[2];
 	plan->status_page = storage_stand_in[2];
+	channels_build(m, plan);
 	m->plan = plan;
 	return plan;
 }
