@@ -64,8 +64,10 @@
  *                   reply, rounds= times, then pledges keep= and reads the
  *                   region (which ends it); role=1 answers each message,
  *                   then watches cell peer= drop the channel and end,
- *                   ringing after each; cost=1: the doorbell's and the
- *                   null call's cycles (PMCCNTR_EL0, EL2 included)
+ *                   ringing after each, and counts the doorbells that
+ *                   arrive in linger= ms more (500); cost=1: the
+ *                   doorbell's and the null call's cycles (PMCCNTR_EL0,
+ *                   EL2 included)
  *   test=chan-hostile  rings doorbells with every id below 64, then
  *                   pseudo-random ids and arguments, at least n= of them
  *                   and until cell peer= has stopped running; counts any
@@ -1065,7 +1067,7 @@ static void test_chan(void)
 		peer_status()->reason);
 	gprintf("ring to the ended peer: %lld\n", (long long)chan_ring(id, 0));
 	gprintf("region still ours: %llu\n", (unsigned long long)reply[0]);
-	chan_wait(~0u, 500);
+	chan_wait(~0u, arg_or("linger", 500));
 	gprintf("doorbells received: %u\n", chan_irqs);
 }
 
