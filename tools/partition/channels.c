@@ -16,9 +16,9 @@
 #define INTID_MAX 1020u /* first special INTID */
 
 static const char *const channel_props[] = {
-	"reg",	  "channel-name", "memory",	   "cells",
-	"access", "doorbells",	  "guest-addresses", "right",
-	"phandle", "linux,phandle", NULL,
+	"reg",	     "channel-name",	"memory", "cells",   "access",
+	"doorbells", "guest-addresses", "right",  "phandle", "linux,phandle",
+	NULL,
 };
 
 bool channels_is_node(const void *fdt, int node)
@@ -361,8 +361,7 @@ static void read_channel(struct m_part *m, struct m_channel *ch, int node)
 
 /* ---- Collisions ---------------------------------------------------------- */
 
-static bool check_physical(struct m_part *m, struct m_channel *ch,
-			   unsigned n)
+static bool check_physical(struct m_part *m, struct m_channel *ch, unsigned n)
 {
 	const struct m_range *r = &ch->mem;
 	bool ok = true;
@@ -383,14 +382,14 @@ static bool check_physical(struct m_part *m, struct m_channel *ch,
 		for (unsigned i = 0; i < cell->mem_count; i++) {
 			if (ranges_meet(r->base, r->size, cell->mem[i].base,
 					cell->mem[i].size)) {
-				diag_error(m, ch->path, "memory",
-					   "0x%llx+0x%llx overlaps %s memory "
-					   "0x%llx+0x%llx",
-					   (unsigned long long)r->base,
-					   (unsigned long long)r->size,
-					   cell->path,
-					   (unsigned long long)cell->mem[i].base,
-					   (unsigned long long)cell->mem[i].size);
+				diag_error(
+					m, ch->path, "memory",
+					"0x%llx+0x%llx overlaps %s memory "
+					"0x%llx+0x%llx",
+					(unsigned long long)r->base,
+					(unsigned long long)r->size, cell->path,
+					(unsigned long long)cell->mem[i].base,
+					(unsigned long long)cell->mem[i].size);
 				ok = false;
 			}
 		}
@@ -398,8 +397,8 @@ static bool check_physical(struct m_part *m, struct m_channel *ch,
 	for (unsigned o = 0; o < n; o++) {
 		const struct m_channel *x = &m->channels[o];
 
-		if (x->mem.size != 0 && ranges_meet(r->base, r->size,
-						    x->mem.base, x->mem.size)) {
+		if (x->mem.size != 0 &&
+		    ranges_meet(r->base, r->size, x->mem.base, x->mem.size)) {
 			diag_error(m, ch->path, "memory",
 				   "0x%llx+0x%llx overlaps %s memory "
 				   "0x%llx+0x%llx",
@@ -442,8 +441,7 @@ static const char *guest_collision(struct m_part *m, unsigned c, uint64_t ipa,
 			}
 		}
 	}
-	if (ranges_meet(ipa, size, align_down(cell->status_page, page),
-			page)) {
+	if (ranges_meet(ipa, size, align_down(cell->status_page, page), page)) {
 		return "its status page";
 	}
 	if ((cell->console & RUMKV_CONSOLE_VUART) &&
@@ -473,8 +471,8 @@ static bool check_guest(struct m_part *m, struct m_channel *ch, unsigned n)
 
 	for (int s = 0; s < 2; s++) {
 		unsigned c = (unsigned)ch->cell[s];
-		const char *what = guest_collision(m, c, ch->ipa[s],
-						   ch->mem.size, n);
+		const char *what =
+			guest_collision(m, c, ch->ipa[s], ch->mem.size, n);
 
 		if (what != NULL) {
 			diag_error(m, ch->path, "guest-addresses",
@@ -518,8 +516,7 @@ static const char *irq_owner(struct m_part *m, uint32_t irq, unsigned n)
 	return NULL;
 }
 
-static bool check_doorbells(struct m_part *m, struct m_channel *ch,
-			    unsigned n)
+static bool check_doorbells(struct m_part *m, struct m_channel *ch, unsigned n)
 {
 	bool ok = true;
 
@@ -549,7 +546,8 @@ static void check_rights(struct m_part *m, struct m_channel *ch)
 			diag_warn(m, ch->path, "right",
 				  "cell %s does not hold '%s' (its rights): "
 				  "it never maps the channel",
-				  cell->name, right_name(m, (unsigned)ch->right));
+				  cell->name,
+				  right_name(m, (unsigned)ch->right));
 		}
 	}
 }
@@ -648,8 +646,7 @@ void channels_read(struct m_part *m)
 	fdt_for_each_subnode(node, m->fdt, parent)
 	{
 		if (is_channel(m->fdt, node)) {
-			read_channel(m, &m->channels[m->channel_count++],
-				     node);
+			read_channel(m, &m->channels[m->channel_count++], node);
 		}
 	}
 	order_channels(m);
