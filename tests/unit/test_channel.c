@@ -170,3 +170,41 @@ Test(channel, ring_to_an_ended_peer_is_denied)
 	cr_assert_eq(fm_cell(FM_A)->state, RUMKV_CELL_RUNNING);
 	cr_assert(fm_mapped(FM_A, CH_IPA_A), "A keeps the region");
 }
+
+/* B restarts after a violation: its doorbell is given back (assigned
+ * again, which also clears anything left pending) and A's rings reach
+ * the new run; while B's lock was held for the restart nothing could
+ * land on the revoked SPI. */
+static const struct rumkv_plan_channel channel_ab = {
+	.name = "ab",
+	.cell = {FM_A, FM_B},
+	.doorbell = {DB_A, DB_C},
+	.right = 3,
+};
+static struct rumkv_plan_mem mem_b[2];
+
+Test(channel, restart_gives_the_doorbell_back)
+{
+	int64_t st;
+
+	fm_build();
+	add_region(FM_A, mem_a, CH_IPA_A, RUMKV_MEM_R | RUMKV_MEM_W);
+	add_region(FM_B, mem_b, CH_IPA_C, RUMKV_MEM_R | RUMKV_MEM_W);
+	fm.plan.channels = &channel_ab;
+	fm.plan.channel_count = 1;
+	cr_assert_eq(fm_boot(), FAKE_ENTER);
+	cr_assert_eq(fm_run_parked(fm_core(FM_B, 0)), FAKE_ENTER);
+	cr_assert_eq(fm_run_parked(fm_core(FM_C, 0)), FAKE_ENTER);
+	cr_assert_eq(fake_count(FAKE_IRQ_ASSIGN, FM_B, -1), 2, "rtc, doorbell");
+	cr_assert_neq(fm_violation(fm_core(FM_B, 1), RUMKV_REASON_STAGE2_FAULT),
+		      FAKE_RETURNED);
+	cr_assert(fake_seen(FAKE_IRQ_REVOKE, FM_B, DB_C));
+	cr_assert_eq(fm_cell(FM_B)->state, RUMKV_CELL_RUNNING, "restarted");
+	cr_assert_eq(fake_count(FAKE_IRQ_ASSIGN, FM_B, -1), 4);
+	cr_assert(fm_mapped(FM_B, CH_IPA_C), "the region is mapped again");
+	cr_assert_eq(ring(fm_core(FM_A, 0), 0, &st), FAKE_RETURNED);
+	cr_assert_eq(st, RUMKV_RET_SUCCESS);
+	cr_assert(fake_seen(FAKE_IRQ_RAISE, FM_B, DB_C));
+	cr_assert_eq(ring(fm_core(FM_C, 0), 0, &st), FAKE_RETURNED);
+	cr_assert_eq(st, RUMKV_RET_INVALID_PARAMETER, "C is not in it");
+}
