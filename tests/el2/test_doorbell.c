@@ -54,13 +54,13 @@ Test(doorbell, pends_the_peers_spi_where_the_peer_routed_it)
 	cr_assert_eq(st, 0);
 	cr_assert(gicm_irq_get(0, DB_C).pending, "C's doorbell is pending");
 	cr_assert_not(gicm_irq_get(0, DB_A).pending);
-	cr_assert_eq(gicm_irq_get(0, DB_C).route & GICM_IROUTER_MASK,
-		     0x10000u, "routed to C's vcore 0 at first");
+	cr_assert_eq(gicm_irq_get(0, DB_C).route & GICM_IROUTER_MASK, 0x10000u,
+		     "routed to C's vcore 0 at first");
 
 	/* C moves its doorbell to its vcore 1 through its distributor. */
 	el2_write(el2_core(EL2_C, 0), GICD(0x6000 + DB_C * 8), 8, 1);
-	cr_assert_eq(gicm_irq_get(0, DB_C).route & GICM_IROUTER_MASK,
-		     0x10001u, "C's vcore 1 is hw 0x10001");
+	cr_assert_eq(gicm_irq_get(0, DB_C).route & GICM_IROUTER_MASK, 0x10001u,
+		     "C's vcore 1 is hw 0x10001");
 	el2_write(el2_core(EL2_C, 0), GICD(0x100 + DB_C / 32 * 4), 4,
 		  1u << (DB_C % 32));
 	cr_assert(gicm_irq_get(0, DB_C).enabled);
@@ -102,8 +102,8 @@ Test(doorbell, pledge_revokes_the_doorbell_and_refuses_the_peer)
 	pledge(el2_core(EL2_C, 1), RUMKV_RIGHT_CONSOLE);
 	cr_assert_not(gicm_irq_get(0, DB_C).pending, "pending cleared");
 	cr_assert_not(gicm_irq_get(0, DB_C).enabled);
-	cr_assert_neq(gicm_irq_get(0, DB_C).route & GICM_IROUTER_MASK,
-		      0x10000u, "routed to no core of C");
+	cr_assert_neq(gicm_irq_get(0, DB_C).route & GICM_IROUTER_MASK, 0x10000u,
+		      "routed to no core of C");
 	cr_assert_eq(ring(el2_core(EL2_A, 3), 0, &st), EL2_RETURNED);
 	cr_assert_eq(st, RUMKV_RET_DENIED);
 	cr_assert_not(gicm_irq_get(0, DB_C).pending);
@@ -179,8 +179,8 @@ static void ring_from_a0(void)
 
 static void pledge_from_a1(void)
 {
-	pledge(el2_core(EL2_A, 1), RUMKV_RIGHT_CONSOLE | RUMKV_RIGHT_NET |
-					   RUMKV_RIGHT_BLOCK);
+	pledge(el2_core(EL2_A, 1),
+	       RUMKV_RIGHT_CONSOLE | RUMKV_RIGHT_NET | RUMKV_RIGHT_BLOCK);
 }
 
 static void on_access_own(const struct gicm_access *a)
@@ -202,8 +202,8 @@ Test(doorbell, ring_racing_its_own_cells_pledge_ends_the_cell)
 	race_status = 1;
 	race_how = EL2_RETURNED;
 	gicm.on_access = on_access_own;
-	pledge(el2_core(EL2_C, 0), RUMKV_RIGHT_CONSOLE | RUMKV_RIGHT_BLOCK |
-					   RUMKV_RIGHT_IPC);
+	pledge(el2_core(EL2_C, 0),
+	       RUMKV_RIGHT_CONSOLE | RUMKV_RIGHT_BLOCK | RUMKV_RIGHT_IPC);
 	gicm.on_access = NULL;
 	el2_finish_spawned();
 	cr_assert(hook_fired);
