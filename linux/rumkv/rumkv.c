@@ -14,9 +14,11 @@
  *                               pledge only rights no bound driver needs
  *   /dev/rumkv-<channel-name>   one misc device per channel of the cell
  *                               (/hypervisor/channels): mmap maps the
- *                               region, read blocks for a doorbell and
- *                               returns the doorbell count (8 bytes),
- *                               poll waits for one, write rings the peer
+ *                               region; read blocks until the doorbell
+ *                               count differs from what this file last
+ *                               returned (0 for a new file) and returns
+ *                               it (8 bytes); poll waits for that; write
+ *                               rings the peer
  *
  * Every call is register-only (SMCCC 1.1 HVC, owner 6).
  */
@@ -194,7 +196,7 @@ static int chan_open(struct inode *inode, struct file *f)
 	if (!rf)
 		return -ENOMEM;
 	rf->ch = ch;
-	rf->seen = atomic64_read(&ch->rings);
+	rf->seen = 0; /* a new file returns the doorbells so far, once */
 	f->private_data = rf;
 	return 0;
 }

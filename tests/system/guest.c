@@ -65,7 +65,9 @@
  *                   region (which ends it); role=1 answers each message,
  *                   then watches cell peer= drop the channel and end,
  *                   ringing after each, and counts the doorbells that
- *                   arrive in linger= ms more (500); cost=1: the
+ *                   arrive in linger= ms more (500); waits wait= ms
+ *                   (5000) for each message and watch= ms (10000) for
+ *                   each change of the peer; cost=1: the
  *                   doorbell's and the null call's cycles (PMCCNTR_EL0,
  *                   EL2 included)
  *   test=chan-hostile  rings doorbells with every id below 64, then
@@ -1031,7 +1033,7 @@ static void test_chan(void)
 				(unsigned long long)reply[0],
 				(unsigned long long)reply[1]);
 		} else {
-			if (!chan_wait(r, 5000)) {
+			if (!chan_wait(r, arg_or("wait", 5000))) {
 				gprintf("round %u: no message\n", r);
 				return;
 			}
@@ -1059,11 +1061,11 @@ static void test_chan(void)
 		return;
 	}
 	gprintf("peer dropped the channel: %s\n",
-		chan_watch(dropped_ipc, 10000) ? "yes" : "no");
+		chan_watch(dropped_ipc, arg_or("watch", 10000)) ? "yes" : "no");
 	gprintf("ring after the peer's pledge: %lld\n",
 		(long long)chan_ring(id, 0));
 	gprintf("peer ended: %s, reason %u\n",
-		chan_watch(has_ended, 10000) ? "yes" : "no",
+		chan_watch(has_ended, arg_or("watch", 10000)) ? "yes" : "no",
 		peer_status()->reason);
 	gprintf("ring to the ended peer: %lld\n", (long long)chan_ring(id, 0));
 	gprintf("region still ours: %llu\n", (unsigned long long)reply[0]);
