@@ -240,6 +240,7 @@ RUMKV_BOOT int rumkv_cell_build(struct rumkv_cell *cell)
 		}
 	}
 	if (err == 0) {
+		rumkv_channel_assign(cell);
 		err = rumkv_pt_map(&cell->stage2, pc->status_page_ipa,
 				   port_virt_to_phys(plan->status_page).pa,
 				   RUMKV_PAGE_SIZE, RUMKV_ATTR_R);

@@ -92,6 +92,7 @@ void rumkv_cell_revoke(struct rumkv_cell *cell, struct rumkv_core *self,
 			(void)rumkv_pt_unmap(&cell->stage2, m->ipa, m->size);
 		}
 	}
+	rumkv_channel_revoke(cell, dropped);
 	if ((dropped & RUMKV_RIGHT_CONSOLE) != 0) {
 		rumkv_console_revoke(self, cell);
 	}
@@ -191,6 +192,7 @@ static void cell_reset(struct rumkv_cell *cell)
 	}
 	__atomic_store_n(&cell->fault_pending, 0u, __ATOMIC_RELEASE);
 	rumkv_memset(cell->pci_sizing, 0, sizeof(cell->pci_sizing));
+	rumkv_channel_assign(cell);
 	rumkv_cell_load_images(cell);
 }
 

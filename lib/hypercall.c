@@ -113,6 +113,9 @@ void rumkv_hypercall(struct rumkv_core *core, uint64_t r[8])
 	case RUMKV_HC_STATS:
 		hc_stats(core, r);
 		break;
+	case RUMKV_HC_DOORBELL:
+		r[0] = rumkv_channel_ring(core, r[1]);
+		break;
 	default:
 		r[0] = (uint64_t)(int64_t)RUMKV_RET_NOT_SUPPORTED;
 		break;

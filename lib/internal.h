@@ -86,6 +86,21 @@ int rumkv_pci_config_access(struct rumkv_core *core,
 /* Does the cell have PCI functions (and so a virtual ECAM)? */
 bool rumkv_cell_has_pci(const struct rumkv_plan_cell *pc);
 
+/* ---- channels (lib/channel.c) ---- */
+
+/* Gives the cell the doorbells of its channels whose right it holds. At
+ * boot and restart, cell lock held (or before any core runs). */
+void rumkv_channel_assign(struct rumkv_cell *cell);
+
+/* Takes away the doorbells of its channels needing a right in `dropped`.
+ * Cell lock held. */
+void rumkv_channel_revoke(struct rumkv_cell *cell, uint64_t dropped);
+
+/* RUMKV_HC_DOORBELL for channel `id`: the status to return. Takes the
+ * peer's cell lock; holds no lock on entry. Does not return if the cell
+ * has pledged the channel away. */
+uint64_t rumkv_channel_ring(struct rumkv_core *core, uint64_t id);
+
 /* ---- pledges (lib/pledge.c) ---- */
 
 /* Narrows the calling core's cell to `keep`; a widening request ends the

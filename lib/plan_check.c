@@ -1196,6 +1196,84 @@ static void check_flash(struct check *ck, int c)
 	}
 }
 
+/* ---- Channels ---- */
+
+static bool irq_of_device(const struct rumkv_plan *p, uint32_t irq)
+{
+	for (uint32_t c = 0; c < p->cell_count; c++) {
+		const struct rumkv_plan_cell *pc = &p->cells[c];
+
+		for (uint32_t d = 0;
+		     pc->devices != NULL && d < pc->device_count; d++) {
+			const struct rumkv_plan_device *dev = &pc->devices[d];
+
+			for (uint32_t i = 0; dev->irqs != NULL &&
+					     i < dev->irq_count && i < 1024;
+			     i++) {
+				if (dev->irqs[i] == irq) {
+					return true;
+				}
+			}
+		}
+	}
+	return false;
+}
+
+/* Whether `irq` is a doorbell of an earlier side (k, s) than (n, side). */
+static bool doorbell_taken(const struct rumkv_plan *p, uint32_t n, int side,
+			   uint32_t irq)
+{
+	for (uint32_t k = 0; k <= n; k++) {
+		for (int s = 0; s < 2 && (k < n || s < side); s++) {
+			if (p->channels[k].doorbell[s] == irq) {
+				return true;
+			}
+		}
+	}
+	return false;
+}
+
+static void check_channel(struct check *ck, uint32_t n)
+{
+	const struct rumkv_plan *p = ck->plan;
+	const struct rumkv_plan_channel *ch = &p->channels[n];
+
+	if (ch->cell[0] >= p->cell_count || ch->cell[1] >= p->cell_count ||
+	    ch->cell[0] == ch->cell[1] || !right_ok(ch->right)) {
+		fail(ck, -1, RUMKV_FIELD_PLAN, -1,
+		     "channel %u has cells %u and %u and right %u: not valid",
+		     n, ch->cell[0], ch->cell[1], ch->right);
+	}
+	for (int side = 0; side < 2; side++) {
+		uint32_t irq = ch->doorbell[side];
+
+		if (irq < 32 || irq >= 1020 || irq == p->platform.uart_irq ||
+		    is_timer_irq(&p->platform, irq) || irq_of_device(p, irq) ||
+		    doorbell_taken(p, n, side, irq)) {
+			fail(ck, -1, RUMKV_FIELD_PLAN, -1,
+			     "channel %u doorbell %u: not an SPI of its own "
+			     "(taken, reserved or out of range)",
+			     n, irq);
+		}
+	}
+}
+
+static void check_channels(struct check *ck)
+{
+	const struct rumkv_plan *p = ck->plan;
+
+	if (p->channel_count > RUMKV_PLAN_MAX_CHANNELS ||
+	    (p->channel_count != 0 && p->channels == NULL)) {
+		fail(ck, -1, RUMKV_FIELD_PLAN, -1,
+		     "%u channels (at most %u) or no array", p->channel_count,
+		     RUMKV_PLAN_MAX_CHANNELS);
+		return;
+	}
+	for (uint32_t n = 0; n < p->channel_count; n++) {
+		check_channel(ck, n);
+	}
+}
+
 /* ---- Entry points ---- */
 
 unsigned rumkv_plan_check(const struct rumkv_plan *plan,
@@ -1228,6 +1306,7 @@ unsigned rumkv_plan_check(const struct rumkv_plan *plan,
 		check_status_page(&ck, c);
 		check_flash(&ck, c);
 	}
+	check_channels(&ck);
 	return ck.count;
 }
 

@@ -25,7 +25,7 @@
 #include <stdint.h>
 
 #define RUMKV_ABI_VERSION_MAJOR 1
-#define RUMKV_ABI_VERSION_MINOR 0
+#define RUMKV_ABI_VERSION_MINOR 1
 #define RUMKV_ABI_VERSION \
 	((RUMKV_ABI_VERSION_MAJOR << 16) | RUMKV_ABI_VERSION_MINOR)
 
@@ -69,7 +69,18 @@
  * channel. Returns 0. */
 #define RUMKV_HC_STATS 0x0005u
 
-#define RUMKV_HC_COUNT 0x0006u
+/* Rings channel arg0's doorbell: makes the channel's interrupt pending
+ * in the other cell of the channel (on the core that cell routed it to).
+ * Other arguments are ignored. Needs the channel's right (its guest
+ * device tree's /hypervisor/channels/<name>). Returns 0; INVALID_PARAMETER
+ * if the calling cell is not in channel arg0 (or there is no such
+ * channel): nothing is raised anywhere; DENIED if the peer is not running
+ * (ended, or restarting) or has pledged the channel away: nothing is
+ * raised. Ringing a channel whose right the cell has pledged away ends
+ * the cell (RUMKV_REASON_RIGHT_REVOKED). */
+#define RUMKV_HC_DOORBELL 0x0006u
+
+#define RUMKV_HC_COUNT 0x0007u
 
 /* AArch64 SMCCC function IDs: fast calls, SMC64, owner 6 (vendor-specific
  * hypervisor service). */

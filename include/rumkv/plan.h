@@ -28,6 +28,7 @@
 #define RUMKV_PLAN_MAX_CORES 64u
 #define RUMKV_PLAN_MAX_CELLS 32u /* == RUMKV_STATUS_MAX_CELLS */
 #define RUMKV_PLAN_MAX_RIGHT 63u
+#define RUMKV_PLAN_MAX_CHANNELS 64u
 #define RUMKV_PLAN_NO_RIGHT 0xffu /* region needs no right (cell RAM) */
 
 struct rumkv_cell;
@@ -155,6 +156,19 @@ struct rumkv_plan_cell {
 	void *table_snapshot;
 };
 
+/* A shared-memory channel between two cells (docs/channels.md). Its
+ * region is in both cells' `mem` (kind RUMKV_MEM_SHARED, needing
+ * `right`); each cell receives its doorbell, an SPI no device uses, which
+ * the other cell raises with RUMKV_HC_DOORBELL. The plan's index of a
+ * channel is the id the guests name it by. */
+struct rumkv_plan_channel {
+	const char *name;
+	uint32_t cell[2];     /* indices into rumkv_plan.cells, distinct */
+	uint32_t doorbell[2]; /* SPI INTID raised in cell[i] */
+	uint8_t right;	      /* right bit both cells need for it */
+	uint8_t reserved[7];
+};
+
 /* One physical core of the machine. */
 struct rumkv_plan_core {
 	uint64_t hwid; /* MPIDR affinity (AArch64), hart ID (RISC-V) */
@@ -210,6 +224,10 @@ struct rumkv_plan {
 	struct rumkv_cell *cell_state; /* [cell_count] */
 	struct rumkv_core *core_state; /* [core_count] */
 	void *status_page;	       /* one zeroed, page-aligned page */
+	/* Shared-memory channels (may be 0 and NULL). */
+	uint32_t channel_count;
+	uint32_t reserved3;
+	const struct rumkv_plan_channel *channels;
 };
 
 #endif /* RUMKV_PLAN_H */

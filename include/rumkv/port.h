@@ -118,6 +118,12 @@ int port_irq_assign(struct rumkv_cell *cell, uint32_t intid);
  * serve RUMKV_REQ_SYNC_IRQS. Called with the cell lock held. */
 void port_irq_revoke(struct rumkv_cell *cell, uint32_t intid);
 
+/* Makes physical SPI `intid` pending at the distributor if `cell` owns
+ * it (a channel's doorbell, lib/channel.c); it is then delivered where
+ * the cell routed it, as any of its SPIs. Callable from any core, with
+ * `cell`'s lock held (so that it is not being revoked or reassigned). */
+void port_irq_raise(struct rumkv_cell *cell, uint32_t intid);
+
 /* On the calling core: makes virtual interrupt `intid` pending for the
  * cell running there (an emulated device's interrupt line is asserted).
  * Idempotent while it is already pending. */

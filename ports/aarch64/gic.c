@@ -259,6 +259,16 @@ void port_irq_revoke(struct rumkv_cell *cell, uint32_t intid)
 	mmio_write8(gic_gicd_base + GICD_IPRIORITYR + intid, GIC_PRIO_DEFAULT);
 }
 
+void port_irq_raise(struct rumkv_cell *cell, uint32_t intid)
+{
+	if (intid < 32 || intid >= GIC_SPURIOUS ||
+	    ((owned_word(cell, intid / 64) >> (intid % 64)) & 1) == 0) {
+		return;
+	}
+	mmio_write32(gic_gicd_base + GICD_ISPENDR + intid / 32 * 4,
+		     1u << (intid % 32));
+}
+
 /* The virtual interrupts the cell may still have queued in word `w`: its
  * own, and the emulated UART's (the console's number, purely virtual)
  * while it holds the console right. */

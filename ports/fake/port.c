@@ -260,6 +260,11 @@ void port_irq_revoke(struct rumkv_cell *cell, uint32_t intid)
 	record(FAKE_IRQ_REVOKE, NULL, cell, intid, 0);
 }
 
+void port_irq_raise(struct rumkv_cell *cell, uint32_t intid)
+{
+	record(FAKE_IRQ_RAISE, NULL, cell, intid, 0);
+}
+
 void port_irq_sync(struct rumkv_core *core)
 {
 	record(FAKE_IRQ_SYNC, core, NULL, 0, 0);

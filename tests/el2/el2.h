@@ -107,6 +107,12 @@ extern struct el2_machine el2;
  * (after A's, when the focus moves to it). */
 extern uint32_t el2_c_console_input;
 
+/* Set before el2_boot(): the plan's channels (doorbells only: the EL2
+ * machine has no RAM to spare for their regions); both cells of each get
+ * its right. */
+extern const struct rumkv_plan_channel *el2_channels;
+extern uint32_t el2_channel_count;
+
 /* ---- the machine ---- */
 
 /* Builds the plan, resets the models and boots: every cell's vcore 0

@@ -110,6 +110,8 @@ static void build_cell(int c, const char *name, const uint32_t *cores,
 }
 
 uint32_t el2_c_console_input;
+const struct rumkv_plan_channel *el2_channels;
+uint32_t el2_channel_count;
 
 static void build_plan(void)
 {
@@ -154,7 +156,15 @@ static void build_plan(void)
 		.cell_state = el2.cell_state,
 		.core_state = el2.core_state,
 		.status_page = ram,
+		.channel_count = el2_channel_count,
+		.channels = el2_channels,
 	};
+	for (i = 0; i < el2_channel_count; i++) {
+		uint64_t bit = 1ull << el2_channels[i].right;
+
+		el2.cells[el2_channels[i].cell[0]].initial_rights |= bit;
+		el2.cells[el2_channels[i].cell[1]].initial_rights |= bit;
+	}
 }
 
 static void fill(uint64_t *a, unsigned n)

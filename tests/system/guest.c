@@ -73,6 +73,22 @@
  *                   a DMA round trip with its edu (bar=)
  *   test=dma-victim fills 4 KiB at addr= with a pattern and checks it
  *                   every 50 ms for ms= milliseconds
+ *   test=chan       one side of channel id= (region at region=, its
+ *                   doorbell INTID irq=, routed to vcore route= if given):
+ *                   role=0 writes a message, rings and waits for the
+ *                   reply, rounds= times, then pledges keep= and reads the
+ *                   region (which ends it); role=1 answers each message,
+ *                   then watches cell peer= drop the channel and end,
+ *                   ringing after each, and counts the doorbells that
+ *                   arrive in linger= ms more (500); waits wait= ms
+ *                   (5000) for each message and watch= ms (10000) for
+ *                   each change of the peer; cost=1: the
+ *                   doorbell's and the null call's cycles (PMCCNTR_EL0,
+ *                   EL2 included)
+ *   test=chan-hostile  rings doorbells with every id below 64, then
+ *                   pseudo-random ids and arguments, at least n= of them
+ *                   and until cell peer= has stopped running; counts any
+ *                   status other than INVALID_PARAMETER
  */
 #include <guest.h>
 
@@ -84,6 +100,8 @@ static volatile unsigned rtc_irqs;
 static volatile unsigned vcore1_starts;
 static volatile bool rtc_owned = true; /* guest_irq may clear its alarm */
 static volatile uint32_t beat_spi;     /* test=beat's own SPI, or 0 */
+static volatile uint32_t chan_irq;     /* test=chan's doorbell, or 0 */
+static volatile unsigned chan_irqs;
 static volatile unsigned spi_irqs;
 /* Probes of instructions that may be UNDEFINED (guest_exception). */
 static volatile bool probing;
@@ -1133,6 +1151,188 @@ static void test_dma_victim(void)
 		(unsigned long long)ms, changed);
 }
 
+/* ---- test=chan ---------------------------------------------------------- */
+
+/* Waits, interrupts unmasked, until `n` doorbells arrived or `ms` passed. */
+static bool chan_wait(unsigned n, uint64_t ms)
+{
+	uint64_t end = counter() + counter_freq() * ms / 1000;
+
+	__asm__ volatile("msr daifclr, #2");
+	while (chan_irqs < n && counter() < end) {
+		__asm__ volatile("yield");
+	}
+	__asm__ volatile("msr daifset, #2");
+	return chan_irqs >= n;
+}
+
+static int64_t chan_ring(uint64_t id, uint64_t junk)
+{
+	return (int64_t)rumkv_call(RUMKV_HC_DOORBELL, id, junk, ~junk).x0;
+}
+
+static uint64_t chan_cycles(void)
+{
+	uint64_t v;
+
+	__asm__ volatile("isb\n\tmrs %0, pmccntr_el0" : "=r"(v));
+	return v;
+}
+
+/* Cycles (instructions under -icount) of the doorbell and of the null
+ * call, the fewest of 16 each, PMCCNTR_EL0 counting at EL2 too. */
+static void chan_cost(uint64_t id)
+{
+	uint64_t ring = ~0ull;
+	uint64_t null = ~0ull;
+
+	__asm__ volatile("msr pmccfiltr_el0, %0\n\t"
+			 "msr pmcntenset_el0, %1\n\t"
+			 "msr pmcr_el0, %2\n\t"
+			 "isb" ::"r"(1ull << 27),
+			 "r"(1ull << 31), "r"(0x45ull));
+	for (int i = 0; i < 16; i++) {
+		uint64_t t0 = chan_cycles();
+		uint64_t t1;
+
+		(void)rumkv_call(RUMKV_HC_VERSION, 0, 0, 0);
+		t1 = chan_cycles();
+		null = t1 - t0 < null ? t1 - t0 : null;
+		t0 = chan_cycles();
+		(void)chan_ring(id, 0);
+		t1 = chan_cycles();
+		ring = t1 - t0 < ring ? t1 - t0 : ring;
+	}
+	gprintf("doorbell cycles %llu, null call cycles %llu\n",
+		(unsigned long long)ring, (unsigned long long)null);
+}
+
+static const volatile struct rumkv_status_cell *peer_status(void)
+{
+	uint64_t ipa = rumkv_call(RUMKV_HC_STATUS_PAGE, 0, 0, 0).x1;
+	const volatile struct rumkv_status_page *st = (const void *)ipa;
+
+	return &st->cell[arg_or("peer", 0) % RUMKV_STATUS_MAX_CELLS];
+}
+
+/* Polls the peer's status entry until `done` holds of it, for `ms`. */
+static bool chan_watch(bool (*done)(const volatile struct rumkv_status_cell *),
+		       uint64_t ms)
+{
+	uint64_t end = counter() + counter_freq() * ms / 1000;
+
+	while (!done(peer_status()) && counter() < end) {
+		__asm__ volatile("yield");
+	}
+	return done(peer_status());
+}
+
+static bool dropped_ipc(const volatile struct rumkv_status_cell *c)
+{
+	return (c->rights & RUMKV_RIGHT_IPC) == 0;
+}
+
+static bool has_ended(const volatile struct rumkv_status_cell *c)
+{
+	return c->state == RUMKV_CELL_TERMINATED;
+}
+
+static void test_chan(void)
+{
+	uint64_t id = arg_or("id", 0);
+	volatile uint64_t *msg = (volatile uint64_t *)arg_or("region", 0);
+	volatile uint64_t *reply = msg + 512;
+	unsigned rounds = (unsigned)arg_or("rounds", 3);
+	uint64_t route;
+
+	chan_irq = (uint32_t)arg_or("irq", 0);
+	if (bootarg_u64("route", &route)) {
+		*(volatile uint64_t *)(0x08006000ull + chan_irq * 8ull) = route;
+	}
+	gic_enable_irq(chan_irq);
+	for (unsigned r = 1; r <= rounds; r++) {
+		if (arg_or("role", 0) == 0) {
+			msg[1] = 0x1000 + r;
+			__asm__ volatile("dmb ish" ::: "memory");
+			msg[0] = r;
+			gprintf("round %u: rang %lld\n", r,
+				(long long)chan_ring(id, r));
+			if (!chan_wait(r, 5000)) {
+				gprintf("round %u: no answer\n", r);
+				return;
+			}
+			gprintf("round %u: reply %llu 0x%llx\n", r,
+				(unsigned long long)reply[0],
+				(unsigned long long)reply[1]);
+		} else {
+			if (!chan_wait(r, arg_or("wait", 5000))) {
+				gprintf("round %u: no message\n", r);
+				return;
+			}
+			gprintf("round %u: message %llu 0x%llx\n", r,
+				(unsigned long long)msg[0],
+				(unsigned long long)msg[1]);
+			reply[1] = msg[1] * 2;
+			__asm__ volatile("dmb ish" ::: "memory");
+			reply[0] = r;
+			gprintf("round %u: rang %lld\n", r,
+				(long long)chan_ring(id, r));
+		}
+	}
+	if (arg_or("cost", 0) != 0) {
+		chan_cost(id);
+	}
+	if (arg_or("role", 0) == 0) {
+		gprintf("pledged the channel away: %lld\n",
+			(long long)rumkv_call(RUMKV_HC_PLEDGE,
+					      arg_or("keep", 1), 0, 0)
+				.x0);
+		gprintf("reading the region after the pledge\n");
+		gprintf("region read survived: %llu\n",
+			(unsigned long long)msg[0]);
+		return;
+	}
+	gprintf("peer dropped the channel: %s\n",
+		chan_watch(dropped_ipc, arg_or("watch", 10000)) ? "yes" : "no");
+	gprintf("ring after the peer's pledge: %lld\n",
+		(long long)chan_ring(id, 0));
+	gprintf("peer ended: %s, reason %u\n",
+		chan_watch(has_ended, arg_or("watch", 10000)) ? "yes" : "no",
+		peer_status()->reason);
+	gprintf("ring to the ended peer: %lld\n", (long long)chan_ring(id, 0));
+	gprintf("region still ours: %llu\n", (unsigned long long)reply[0]);
+	chan_wait(~0u, arg_or("linger", 500));
+	gprintf("doorbells received: %u\n", chan_irqs);
+}
+
+static void test_chan_hostile(void)
+{
+	uint64_t n = arg_or("n", 1000);
+	uint64_t x = 0x9e3779b97f4a7c15ull;
+	uint64_t bad = 0;
+
+	uint64_t i;
+
+	for (i = 0; i < n || (peer_status()->state == RUMKV_CELL_RUNNING &&
+			      i < 100000000);
+	     i++) {
+		uint64_t id = i;
+
+		x ^= x << 13;
+		x ^= x >> 7;
+		x ^= x << 17;
+		if (i >= 64) {
+			id = (i & 1) ? x : (x & 0xffffffffu);
+		}
+		if (chan_ring(id, x) != RUMKV_RET_INVALID_PARAMETER) {
+			bad++;
+		}
+	}
+	gprintf("hostile rings: %s %llu, not refused: %llu\n",
+		i >= n ? "at least" : "fewer than", (unsigned long long)n,
+		(unsigned long long)bad);
+}
+
 static void run_test(const char *test, unsigned vcores)
 {
 	if (str_is(test, "poll-input")) {
@@ -1181,6 +1381,10 @@ static void run_test(const char *test, unsigned vcores)
 		test_restart_check();
 	} else if (str_is(test, "beat")) {
 		test_beat();
+	} else if (str_is(test, "chan")) {
+		test_chan();
+	} else if (str_is(test, "chan-hostile")) {
+		test_chan_hostile();
 	} else {
 		gprintf("unknown test %s\n", test);
 	}
@@ -1284,6 +1488,8 @@ void guest_irq(void)
 		sgi_seen[iar]++;
 	} else if (iar == beat_spi) { /* iar >= 16 here: 0 is none */
 		spi_irqs++;
+	} else if (iar == chan_irq) {
+		chan_irqs++;
 	} else if (iar >= 32 && iar < 1020) {
 		rtc_irqs++;
 		/* Quiet the level-triggered alarm while it is ours; after the

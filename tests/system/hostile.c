@@ -473,6 +473,11 @@ static bool call_answer(uint32_t w0, unsigned imm, const uint64_t *in,
 					? (int64_t)in[1]
 					: -3;
 			return true;
+		case RUMKV_HC_DOORBELL:
+			/* The hostile cell is in no channel: every id is
+			 * refused and nothing is raised anywhere. */
+			*want = -3;
+			return true;
 		case RUMKV_HC_PLEDGE:
 		case RUMKV_HC_CORE_INFO:
 		case RUMKV_HC_STATUS_PAGE:

@@ -905,3 +905,86 @@ Test(plan_check, field_names)
 			 "guest memory");
 	cr_expect_str_eq(rumkv_plan_field_name((enum rumkv_plan_field)99), "?");
 }
+
+/* ---- Channels ---- */
+
+static struct rumkv_plan_channel chans[2];
+
+static void set_channels(unsigned n)
+{
+	chans[0] = (struct rumkv_plan_channel){.name = "work",
+					       .cell = {0, 1},
+					       .doorbell = {200, 201},
+					       .right = 3};
+	chans[1] = (struct rumkv_plan_channel){.name = "more",
+					       .cell = {1, 0},
+					       .doorbell = {202, 203},
+					       .right = 16};
+	fx.plan.channels = chans;
+	fx.plan.channel_count = n;
+}
+
+Test(plan_check, channels_valid)
+{
+	struct collected c;
+
+	set_channels(2);
+	c = check();
+	cr_assert_eq(c.count, 0, "first error: %s", c.err[0].message);
+}
+
+Test(plan_check, channel_cells_and_right)
+{
+	struct collected c;
+
+	set_channels(2);
+	chans[0].cell[1] = 0;
+	chans[1].cell[0] = 7;
+	chans[1].right = 9;
+	c = check();
+	cr_assert_eq(c.count, 2);
+	expect(&c, 0, -1, RUMKV_FIELD_PLAN, -1, -1, -1,
+	       "channel 0 has cells 0 and 0 and right 3: not valid");
+	expect(&c, 1, -1, RUMKV_FIELD_PLAN, -1, -1, -1,
+	       "channel 1 has cells 7 and 0 and right 9: not valid");
+}
+
+Test(plan_check, channel_doorbell_collisions)
+{
+	struct collected c;
+
+	set_channels(2);
+	chans[0].doorbell[0] = fx.irqs[1][0]; /* B's device */
+	chans[0].doorbell[1] = fx.plan.platform.uart_irq;
+	chans[1].doorbell[0] = 27; /* a timer PPI */
+	chans[1].doorbell[1] = 1020;
+	c = check();
+	cr_assert_eq(c.count, 4, "%u errors", c.count);
+	for (unsigned i = 0; i < 4; i++) {
+		cr_expect(strstr(c.err[i].message, "not an SPI of its own") !=
+			  NULL);
+	}
+}
+
+Test(plan_check, channel_doorbell_taken_by_another_channel)
+{
+	struct collected c;
+
+	set_channels(2);
+	chans[1].doorbell[1] = 200;
+	c = check();
+	expect_only(&c, -1, RUMKV_FIELD_PLAN, -1, -1, -1,
+		    "channel 1 doorbell 200: not an SPI of its own (taken, "
+		    "reserved or out of range)");
+}
+
+Test(plan_check, channels_without_array)
+{
+	struct collected c;
+
+	set_channels(1);
+	fx.plan.channels = NULL;
+	c = check();
+	expect_only(&c, -1, RUMKV_FIELD_PLAN, -1, -1, -1,
+		    "1 channels (at most 64) or no array");
+}

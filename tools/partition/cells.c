@@ -372,10 +372,15 @@ static void read_devices(struct m_part *m, struct m_cell *cell)
 	read_device_list(m, cell, rights, count);
 }
 
-/* Is `bit` a class, or the right of one of the cell's devices? */
-static bool cell_knows_right(const struct m_cell *cell, int bit)
+/* Is `bit` a class, a channel's right, or the right of one of the cell's
+ * devices? */
+static bool cell_knows_right(const struct m_part *m, const struct m_cell *cell,
+			     int bit)
 {
 	if (bit >= 0 && bit < (int)RUMKV_RIGHT_FIRST_CUSTOM) {
+		return true;
+	}
+	if (bit >= 0 && ((m->channel_rights >> bit) & 1) != 0) {
 		return true;
 	}
 	for (unsigned i = 0; i < cell->device_count; i++) {
@@ -410,7 +415,7 @@ static void read_rights(struct m_part *m, struct m_cell *cell)
 	for (int i = 0; i < count; i++) {
 		int bit = right_lookup(m, names[i], false);
 
-		if (!cell_knows_right(cell, bit)) {
+		if (!cell_knows_right(m, cell, bit)) {
 			diag_error(
 				m, cell->path, "rights",
 				"'%s' is neither a right class nor the right "
@@ -615,10 +620,11 @@ bool cells_read(struct m_part *m)
 	{
 		if (is_cell_node(m->fdt, node)) {
 			count++;
-		} else {
+		} else if (!channels_is_node(m->fdt, node)) {
 			diag_error(m, fu_path(m, node), "",
 				   "unexpected node: cells are named "
-				   "cell@<index>");
+				   "cell@<index>, channels go in a channels "
+				   "node");
 		}
 	}
 	if (count == 0 || count > RUMKV_PLAN_MAX_CELLS) {
@@ -628,6 +634,7 @@ bool cells_read(struct m_part *m)
 			   count, RUMKV_PLAN_MAX_CELLS);
 		return false;
 	}
+	channels_define_rights(m);
 	m->cells = AR_NEW(m->ar, struct m_cell, count);
 	fdt_for_each_subnode(node, m->fdt, m->node)
 	{

@@ -150,6 +150,7 @@ static void build(struct m_part *m)
 
 	layout_memory(m);
 	layout_guest(m);
+	channels_read(m);
 	layout_images(m);
 	tables_size(m);
 	for (unsigned i = 0; i < m->cell_count; i++) {

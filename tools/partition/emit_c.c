@@ -235,6 +235,21 @@ static void emit_cell_arrays(struct sbuf *sb, struct m_part *m, unsigned c)
 	for (unsigned i = 0; i < pc->mem_count; i++) {
 		const struct rumkv_plan_mem *mem = &pc->mem[i];
 
+		if (mem->kind == RUMKV_MEM_SHARED) {
+			sb_printf(sb,
+				  "\t{ /* a channel's region */\n"
+				  "\t\t.ipa = 0x%llx,\n\t\t.pa = 0x%llx,\n"
+				  "\t\t.size = 0x%llx,\n"
+				  "\t\t.kind = RUMKV_MEM_SHARED,\n"
+				  "\t\t.access = %s,\n"
+				  "\t\t.right = %u, /* %s */\n\t},\n",
+				  U64(mem->ipa), U64(mem->pa), U64(mem->size),
+				  (mem->access & RUMKV_MEM_W)
+					  ? "RUMKV_MEM_R | RUMKV_MEM_W"
+					  : "RUMKV_MEM_R",
+				  mem->right, right_name(m, mem->right));
+			continue;
+		}
 		bool flash = mem->kind == RUMKV_MEM_FLASH;
 
 		sb_printf(sb,
@@ -325,8 +340,29 @@ static void emit_plan(struct sbuf *sb, const struct m_part *m)
 	for (unsigned c = 0; c < m->cell_count; c++) {
 		emit_cell(sb, m, c);
 	}
+	sb_puts(sb, "};\n");
+	if (p->channel_count != 0) {
+		sb_puts(sb, "\n/* ---- Channels ---- */\n"
+			    "static const struct rumkv_plan_channel "
+			    "channels[] = {\n");
+		for (unsigned i = 0; i < p->channel_count; i++) {
+			const struct rumkv_plan_channel *ch = &p->channels[i];
+
+			sb_printf(sb, "\t{ /* %s */\n\t\t.name = ",
+				  m->channels[i].path);
+			c_string(sb, ch->name);
+			sb_printf(sb,
+				  ",\n\t\t.cell = {%u, %u},\n"
+				  "\t\t.doorbell = {%u, %u},\n"
+				  "\t\t.right = %u, /* %s */\n\t},\n",
+				  ch->cell[0], ch->cell[1], ch->doorbell[0],
+				  ch->doorbell[1], ch->right,
+				  right_name(m, ch->right));
+		}
+		sb_puts(sb, "};\n");
+	}
 	sb_printf(sb,
-		  "};\n\nconst struct rumkv_plan %s = {\n"
+		  "\nconst struct rumkv_plan %s = {\n"
 		  "\t.version = RUMKV_PLAN_VERSION,\n"
 		  "\t.core_count = %u,\n\t.cores = cores,\n"
 		  "\t.cell_count = %u,\n\t.cells = cells,\n\t.ram = {\n",
@@ -356,7 +392,7 @@ static void emit_plan(struct sbuf *sb, const struct m_part *m)
 		  "\t},\n"
 		  "\t.cell_state = cell_state,\n"
 		  "\t.core_state = core_state,\n"
-		  "\t.status_page = status_page,\n};\n",
+		  "\t.status_page = status_page,\n",
 		  p->ram_count, U64(p->self.pa), U64(p->self.size), m->path,
 		  U64(pf->irqc_regs[0].pa), U64(pf->irqc_regs[0].size),
 		  U64(pf->irqc_regs[1].pa), U64(pf->irqc_regs[1].size),
@@ -366,6 +402,12 @@ static void emit_plan(struct sbuf *sb, const struct m_part *m)
 		  pf->iommu_irqs[0], pf->iommu_irqs[1], U64(pf->iommu.pa),
 		  U64(pf->iommu.size), U64(pf->pci_ecam.pa),
 		  U64(pf->pci_ecam.size));
+	if (p->channel_count != 0) {
+		sb_printf(sb,
+			  "\t.channel_count = %u,\n\t.channels = channels,\n",
+			  p->channel_count);
+	}
+	sb_puts(sb, "};\n");
 }
 
 char *emit_plan_c(struct m_part *m)

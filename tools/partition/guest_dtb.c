@@ -465,6 +465,47 @@ static uint64_t known_rights(const struct m_cell *cell)
 	return rights;
 }
 
+/* /hypervisor/channels/<channel-name>: the cell's side of each channel
+ * it is in (docs/channels.md). */
+static void write_channels(struct gdt *g, unsigned index)
+{
+	bool any = false;
+
+	for (unsigned i = 0; i < g->m->channel_count; i++) {
+		const struct m_channel *ch = &g->m->channels[i];
+
+		for (int s = 0; ch->ok && s < 2; s++) {
+			fdt32_t irq[3];
+
+			if (ch->cell[s] != (int)index) {
+				continue;
+			}
+			if (!any) {
+				begin(g, "channels");
+				any = true;
+			}
+			irq[0] = cpu_to_fdt32(0);
+			irq[1] = cpu_to_fdt32(ch->doorbell[s] - 32);
+			irq[2] = cpu_to_fdt32(4);
+			begin(g, ch->name);
+			prop_str(g, "compatible", "rumkv,channel");
+			prop_u32(g, "rumkv,channel-id", (uint32_t)i);
+			prop_u64(g, "rumkv,guest-address", ch->ipa[s]);
+			prop_u64(g, "rumkv,size", ch->mem.size);
+			prop_str(g, "rumkv,access",
+				 (ch->access[s] & RUMKV_MEM_W) ? "rw" : "r");
+			prop_str(g, "rumkv,peer",
+				 g->m->cells[ch->cell[1 - s]].name);
+			prop_u32(g, "rumkv,right", (uint32_t)ch->right);
+			prop(g, "interrupts", irq, (int)sizeof(irq));
+			end(g);
+		}
+	}
+	if (any) {
+		end(g);
+	}
+}
+
 static void write_hypervisor(struct gdt *g, unsigned index)
 {
 	const struct m_cell *cell = g->cell;
@@ -491,6 +532,7 @@ static void write_hypervisor(struct gdt *g, unsigned index)
 	prop(g, "bits", bits, (int)(count * sizeof(bits[0])));
 	free(names.buf);
 	end(g);
+	write_channels(g, index);
 	end(g);
 	snprintf(name, sizeof(name), "status-page@%llx",
 		 (unsigned long long)cell->status_page);

@@ -150,6 +150,22 @@ struct m_cell {
 	uint32_t broken; /* 1 << enum rumkv_plan_field that failed to read */
 };
 
+/* A shared-memory channel between two cells (channels.c). */
+struct m_channel {
+	int node;
+	const char *path;
+	int index; /* reg, or -1 */
+	const char *name;
+	struct m_range mem; /* physical */
+	int cell[2];	    /* cell indices (into m->cells), or -1 */
+	uint64_t ipa[2];
+	bool ipa_given;	      /* guest-addresses given */
+	uint8_t access[2];    /* RUMKV_MEM_* */
+	uint32_t doorbell[2]; /* INTIDs */
+	int right;	      /* bit, or -1 */
+	bool ok;	      /* every check passed: it goes into the plan */
+};
+
 struct m_part {
 	struct part_arena *ar;
 	const void *fdt;
@@ -179,6 +195,9 @@ struct m_part {
 	unsigned cell_count;
 	const char *custom_rights[M_MAX_CUSTOM_RIGHTS]; /* bit 16 + i */
 	unsigned custom_count;
+	struct m_channel *channels; /* in index order once checked */
+	unsigned channel_count;
+	uint64_t channel_rights; /* rights some channel needs */
 	const char **deps;
 	size_t dep_count;
 	/* The plan, as plan_build() made it for the checker and emitters. */
@@ -211,6 +230,17 @@ void pci_board_read(struct m_part *m);
 void pci_read_functions(struct m_part *m, struct m_cell *cell);
 /* image_read.c: a cell's kernel or initrd property and its file. */
 void image_read(struct m_part *m, struct m_cell *cell, enum m_image_kind kind);
+/* channels.c: the channel@<index> children of the rumkv node. Their
+ * rights are defined before the cells are read (channels_define_rights),
+ * the rest read and checked once cell memory is laid out. */
+bool channels_is_node(const void *fdt, int node);
+void channels_define_rights(struct m_part *m);
+void channels_read(struct m_part *m);
+/* The plan's regions of cell `c` for its channels (count, then fill). */
+unsigned channels_mem_count(const struct m_part *m, unsigned c);
+void channels_mem_fill(const struct m_part *m, unsigned c,
+		       struct rumkv_plan_mem *out);
+void channels_build(struct m_part *m, struct rumkv_plan *plan);
 /* rights.c */
 int right_lookup(struct m_part *m, const char *name, bool define);
 const char *right_name(const struct m_part *m, unsigned bit);

@@ -96,8 +96,9 @@ static void build_cell(struct m_part *m, struct m_cell *cell,
 		       struct rumkv_plan_cell *pc)
 {
 	uint32_t *cores = AR_NEW(m->ar, uint32_t, cell->core_count);
-	struct rumkv_plan_mem *mem =
-		AR_NEW(m->ar, struct rumkv_plan_mem, cell->mem_count + 1);
+	unsigned shared = channels_mem_count(m, (unsigned)(cell - m->cells));
+	struct rumkv_plan_mem *mem = AR_NEW(m->ar, struct rumkv_plan_mem,
+					    cell->mem_count + 1 + shared);
 	unsigned mem_count = cell->mem_count;
 
 	memcpy(cores, cell->cores, cell->core_count * sizeof(*cores));
@@ -125,6 +126,8 @@ static void build_cell(struct m_part *m, struct m_cell *cell,
 		pc->flash_ipa = cell->flash.base;
 		pc->flash_size = cell->flash.size;
 	}
+	channels_mem_fill(m, (unsigned)(cell - m->cells), mem + mem_count);
+	mem_count += shared;
 	if (cell->broken & BROKEN(RUMKV_FIELD_MEMORY)) {
 		cell->broken |= BROKEN(RUMKV_FIELD_TABLES);
 	}
@@ -204,6 +207,7 @@ struct rumkv_plan *plan_build(struct m_part *m)
 	plan->cell_state = (struct rumkv_cell *)(void *)storage_stand_in[2];
 	plan->core_state = (struct rumkv_core *)(void *)storage_stand_in[2];
 	plan->status_page = storage_stand_in[2];
+	channels_build(m, plan);
 	m->plan = plan;
 	return plan;
 }

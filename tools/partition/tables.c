@@ -110,6 +110,17 @@ static unsigned collect(struct m_part *m, const struct m_cell *cell,
 				first, first, last - first + 1, "devices"};
 		}
 	}
+	for (unsigned i = 0; i < m->channel_count; i++) {
+		const struct m_channel *ch = &m->channels[i];
+
+		for (int s = 0; ch->ok && s < 2; s++) {
+			if (&m->cells[ch->cell[s]] == cell) {
+				map[n++] = (struct mapping){
+					ch->ipa[s], ch->mem.base, ch->mem.size,
+					"memory"};
+			}
+		}
+	}
 	map[n++] = (struct mapping){align_down(cell->status_page, page),
 				    align_down(cell->status_page, page), page,
 				    "status-page"};
@@ -126,7 +137,8 @@ static unsigned collect(struct m_part *m, const struct m_cell *cell,
 
 static void size_cell(struct m_part *m, struct m_cell *cell)
 {
-	unsigned max = cell->mem_count + cell->device_count * M_MAX_WINDOWS + 5;
+	unsigned max = cell->mem_count + cell->device_count * M_MAX_WINDOWS +
+		       channels_mem_count(m, (unsigned)(cell - m->cells)) + 5;
 	struct mapping *map = AR_NEW(m->ar, struct mapping, max);
 	struct slots l2 = {AR_NEW(m->ar, struct m_range, max), 0};
 	struct slots l3 = {AR_NEW(m->ar, struct m_range, 2 * max), 0};

@@ -28,6 +28,7 @@ enum fake_event_kind {
 	FAKE_POWER_ON,	   /* core powered on at boot */
 	FAKE_IRQ_ASSIGN,   /* a = intid */
 	FAKE_IRQ_REVOKE,   /* a = intid */
+	FAKE_IRQ_RAISE,	   /* a = intid made pending in cell */
 	FAKE_IRQ_SYNC,	   /* core dropped revoked interrupts */
 	FAKE_VIRQ,	   /* a = intid raised on core */
 	FAKE_IOMMU_ATTACH, /* a = stream */
