@@ -975,6 +975,26 @@ static bool edu_dma(uint64_t bar, uint64_t src, uint64_t dst, uint64_t count,
 	return true;
 }
 
+/* A DMA of a pattern (i * mul + add) from dma_src into the edu's buffer
+ * and back into dma_dst; adds the bytes that differ to *bad. */
+static bool edu_round_trip(uint64_t bar, unsigned mul, unsigned add,
+			   unsigned *bad)
+{
+	bool ok;
+
+	for (unsigned i = 0; i < sizeof(dma_src); i++) {
+		dma_src[i] = (uint8_t)(i * mul + add);
+		dma_dst[i] = 0;
+	}
+	ok = edu_dma(bar, (uint64_t)dma_src, EDU_BUFFER, sizeof(dma_src), 0) &&
+	     edu_dma(bar, EDU_BUFFER, (uint64_t)dma_dst, sizeof(dma_dst),
+		     EDU_DMA_TO_RAM);
+	for (unsigned i = 0; i < sizeof(dma_dst); i++) {
+		*bad += dma_dst[i] != dma_src[i];
+	}
+	return ok;
+}
+
 static uint32_t restarts_now(void)
 {
 	uint64_t ipa = rumkv_call(RUMKV_HC_STATUS_PAGE, 0, 0, 0).x1;
@@ -994,16 +1014,7 @@ static void test_edu_dma(void)
 
 	gprintf("run %u: edu id 0x%x\n", run,
 		*(volatile uint32_t *)(bar + EDU_ID));
-	for (unsigned i = 0; i < sizeof(dma_src); i++) {
-		dma_src[i] = (uint8_t)(i * 13 + 7);
-		dma_dst[i] = 0;
-	}
-	ok = edu_dma(bar, (uint64_t)dma_src, EDU_BUFFER, sizeof(dma_src), 0) &&
-	     edu_dma(bar, EDU_BUFFER, (uint64_t)dma_dst, sizeof(dma_dst),
-		     EDU_DMA_TO_RAM);
-	for (unsigned i = 0; i < sizeof(dma_dst); i++) {
-		bad += dma_dst[i] != dma_src[i];
-	}
+	ok = edu_round_trip(bar, 13, 7, &bad);
 	gprintf("own-memory DMA round trip: %s (%u bytes differ)\n",
 		ok && bad == 0 ? "ok" : "FAILED", bad);
 	gprintf("DMA write of 4096 bytes to 0x%llx\n",
@@ -1111,16 +1122,7 @@ static void test_pci_enum(void)
 		gprintf("other function id after writes: 0x%x\n",
 			*pci_reg(ecam, other, 0));
 	}
-	for (unsigned i = 0; i < sizeof(dma_src); i++) {
-		dma_src[i] = (uint8_t)(i * 3 + 1);
-		dma_dst[i] = 0;
-	}
-	ok = edu_dma(bar, (uint64_t)dma_src, EDU_BUFFER, sizeof(dma_src), 0) &&
-	     edu_dma(bar, EDU_BUFFER, (uint64_t)dma_dst, sizeof(dma_dst),
-		     EDU_DMA_TO_RAM);
-	for (unsigned i = 0; i < sizeof(dma_dst); i++) {
-		bad += dma_dst[i] != dma_src[i];
-	}
+	ok = edu_round_trip(bar, 3, 1, &bad);
 	gprintf("DMA round trip: %s\n", ok && bad == 0 ? "ok" : "FAILED");
 }
 
