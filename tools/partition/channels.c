@@ -419,13 +419,28 @@ static const char *guest_collision(struct m_part *m, unsigned c, uint64_t ipa,
 	const struct m_cell *cell = &m->cells[c];
 	const uint64_t page = RUMKV_PAGE_SIZE;
 
+	/* The cell's RAM where the cell sees it (layout_guest ran first). */
 	for (unsigned i = 0; i < cell->mem_count; i++) {
-		if (ranges_meet(ipa, size, cell->mem[i].base,
-				cell->mem[i].size)) {
-			return ar_printf(m->ar, "its memory 0x%llx+0x%llx",
-					 (unsigned long long)cell->mem[i].base,
-					 (unsigned long long)cell->mem[i].size);
+		const struct m_range *g =
+			cell->gmem != NULL ? &cell->gmem[i] : &cell->mem[i];
+
+		if (!ranges_meet(ipa, size, g->base, g->size)) {
+			continue;
 		}
+		if (g->base == cell->mem[i].base) {
+			return ar_printf(m->ar, "its memory 0x%llx+0x%llx",
+					 (unsigned long long)g->base,
+					 (unsigned long long)g->size);
+		}
+		return ar_printf(m->ar,
+				 "its memory 0x%llx+0x%llx (seen at 0x%llx)",
+				 (unsigned long long)cell->mem[i].base,
+				 (unsigned long long)g->size,
+				 (unsigned long long)g->base);
+	}
+	if (cell->flash.size != 0 &&
+	    ranges_meet(ipa, size, cell->flash.base, cell->flash.size)) {
+		return "its flash window";
 	}
 	for (unsigned i = 0; i < cell->device_count; i++) {
 		const struct m_device *d = &cell->devices[i];
