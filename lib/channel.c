@@ -64,11 +64,6 @@ void rumkv_channel_revoke(struct rumkv_cell *cell, uint64_t dropped)
 	}
 }
 
-static bool holds(struct rumkv_cell *cell, uint64_t bit)
-{
-	return (__atomic_load_n(&cell->rights, __ATOMIC_RELAXED) & bit) != 0;
-}
-
 uint64_t rumkv_channel_ring(struct rumkv_core *core, uint64_t id)
 {
 	const struct rumkv_plan *plan = rumkv_machine.plan;
@@ -88,7 +83,7 @@ uint64_t rumkv_channel_ring(struct rumkv_core *core, uint64_t id)
 	}
 	bit = channel_bit(ch);
 	peer = &plan->cell_state[ch->cell[1 - side]];
-	if (!holds(cell, bit)) {
+	if (!rumkv_cell_holds(cell, bit)) {
 		rumkv_cell_violation(
 			core, RUMKV_REASON_RIGHT_REVOKED,
 			"doorbell after pledging the channel away");
@@ -98,7 +93,7 @@ uint64_t rumkv_channel_ring(struct rumkv_core *core, uint64_t id)
 	 * may have dropped the right while this core waited (and served its
 	 * request); once that pledge has returned, no doorbell of the
 	 * channel is raised by this cell. */
-	if (!holds(cell, bit)) {
+	if (!rumkv_cell_holds(cell, bit)) {
 		rumkv_unlock(&peer->lock);
 		rumkv_cell_violation(
 			core, RUMKV_REASON_RIGHT_REVOKED,

@@ -361,12 +361,11 @@ static void vuart_line_clear(struct rumkv_cell *cell)
 static bool focus_candidate(const struct rumkv_cell *cell)
 {
 	uint32_t state = __atomic_load_n(&cell->state, __ATOMIC_RELAXED);
-	uint64_t rights = __atomic_load_n(&cell->rights, __ATOMIC_RELAXED);
 
 	return (cell->plan->console & RUMKV_CONSOLE_INPUT) != 0 &&
 	       state != RUMKV_CELL_TERMINATED &&
 	       (state == RUMKV_CELL_RESTARTING ||
-		(rights & RUMKV_RIGHT_CONSOLE) != 0);
+		rumkv_cell_holds(cell, RUMKV_RIGHT_CONSOLE));
 }
 
 /* The next candidate after `from` (NULL: from the first cell) in index

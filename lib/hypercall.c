@@ -42,8 +42,7 @@ static void hc_console_write(struct rumkv_core *core, uint64_t r[8])
 	/* Another core of the cell may be pledging (it stores atomically);
 	 * a write that passes here prints nothing once the pledge closed
 	 * the console (rumkv_console_revoke, under the console lock). */
-	if ((__atomic_load_n(&core->cell->rights, __ATOMIC_RELAXED) &
-	     RUMKV_RIGHT_CONSOLE) == 0) {
+	if (!rumkv_cell_holds(core->cell, RUMKV_RIGHT_CONSOLE)) {
 		rumkv_cell_violation(core, RUMKV_REASON_RIGHT_REVOKED,
 				     "console write after pledging the "
 				     "console away");

@@ -107,8 +107,7 @@ int rumkv_vuart_access(struct rumkv_core *core, struct rumkv_mmio_access *acc)
 	if ((off & 3) != 0 || acc->size > 4) {
 		return RUMKV_EINVAL;
 	}
-	if ((__atomic_load_n(&cell->rights, __ATOMIC_RELAXED) &
-	     RUMKV_RIGHT_CONSOLE) == 0) {
+	if (!rumkv_cell_holds(cell, RUMKV_RIGHT_CONSOLE)) {
 		rumkv_cell_violation(core, RUMKV_REASON_RIGHT_REVOKED,
 				     "UART access after pledging the console "
 				     "away");

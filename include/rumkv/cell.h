@@ -212,4 +212,13 @@ RUMKV_NORETURN void rumkv_cell_system_off(struct rumkv_core *core, bool reset);
  * formatted text. */
 void rumkv_log(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
+/* Does the cell hold the right `bit` (a RUMKV_RIGHT_* mask of one right;
+ * 0 is never held) now? Another core of the cell may be pledging it
+ * away, so the read is atomic; what the caller then starts is undone by
+ * the revocation (under the cell or console lock). */
+static inline bool rumkv_cell_holds(const struct rumkv_cell *cell, uint64_t bit)
+{
+	return (__atomic_load_n(&cell->rights, __ATOMIC_RELAXED) & bit) != 0;
+}
+
 #endif /* RUMKV_CELL_H */

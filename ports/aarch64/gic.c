@@ -278,8 +278,7 @@ static uint64_t kept_word(const struct rumkv_cell *cell, unsigned w)
 	uint32_t uart = aarch64_console_irq;
 
 	if (uart / 64 == w && (cell->plan->console & RUMKV_CONSOLE_VUART) &&
-	    (__atomic_load_n(&cell->rights, __ATOMIC_RELAXED) &
-	     RUMKV_RIGHT_CONSOLE) != 0) {
+	    rumkv_cell_holds(cell, RUMKV_RIGHT_CONSOLE)) {
 		kept |= 1ull << (uart % 64);
 	}
 	return kept;
